@@ -1,0 +1,201 @@
+//! From loaded profiles to aligned snapshots, and the per-function report pprof would give.
+//!
+//! Per function, *flat* is the value of stacks whose leaf frame is the function, and *cum* the
+//! value of stacks that contain it anywhere, counted once per stack however often it recurs:
+//! `go tool pprof`'s definitions at its default `functions` granularity. The delta between two
+//! snapshots is the difference of those sums, which equals `go tool pprof -diff_base=BASE NEW`.
+
+use std::path::PathBuf;
+
+use crate::error::InputError;
+use crate::load::Loaded;
+use crate::model::{SourceFormat, ValueType};
+use crate::prune;
+use crate::sample_type::{self, SampleIndex};
+use crate::stacks::{Catalog, FrameOptions, FuncId, StackValues};
+
+/// What the analysis needs to know from the command line.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub sample_index: Option<SampleIndex>,
+    pub frames: FrameOptions,
+    /// Keep the inputs in the order given even when they carry timestamps.
+    pub keep_order: bool,
+}
+
+/// One input profile, reduced to the chosen sample type.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    pub path: PathBuf,
+    pub format: SourceFormat,
+    pub time_nanos: i64,
+    pub duration_nanos: i64,
+    pub period: i64,
+    pub period_type: Option<ValueType>,
+    pub stacks: StackValues,
+}
+
+impl Snapshot {
+    pub fn total(&self) -> i64 {
+        self.stacks.total
+    }
+}
+
+/// Aligned snapshots of one run.
+pub struct Analysis {
+    pub sample_type: ValueType,
+    pub catalog: Catalog,
+    /// In time order (or argument order when the profiles carry no time).
+    pub snapshots: Vec<Snapshot>,
+    /// Things the user should know that did not stop the run.
+    pub warnings: Vec<String>,
+}
+
+/// Flat and cum of every function node in one snapshot.
+#[derive(Clone, Debug, Default)]
+pub struct FunctionTotals {
+    pub flat: Vec<i64>,
+    pub cum: Vec<i64>,
+}
+
+/// One function's change between the first and last snapshot.
+#[derive(Clone, Debug)]
+pub struct FunctionDelta {
+    pub func: FuncId,
+    pub base_flat: i64,
+    pub base_cum: i64,
+    pub new_flat: i64,
+    pub new_cum: i64,
+}
+
+impl FunctionDelta {
+    pub fn flat_delta(&self) -> i64 {
+        self.new_flat - self.base_flat
+    }
+    pub fn cum_delta(&self) -> i64 {
+        self.new_cum - self.base_cum
+    }
+}
+
+/// Orders loaded inputs by their `time_nanos` when every one carries it; a stable sort keeps
+/// the argument order among equal times.
+pub fn order_inputs(inputs: &mut [Loaded], keep_order: bool) {
+    if !keep_order && inputs.iter().all(|l| l.profile.time_nanos > 0) {
+        inputs.sort_by_key(|l| l.profile.time_nanos);
+    }
+}
+
+impl Analysis {
+    /// Prunes allocator frames as pprof does, chooses the sample type and aligns stacks.
+    pub fn build(mut inputs: Vec<Loaded>, opts: &Options) -> Result<Analysis, InputError> {
+        order_inputs(&mut inputs, opts.keep_order);
+        let sel = sample_type::select(&inputs, opts.sample_index.as_ref())?;
+        let mut warnings = Vec::new();
+        let mut catalog = Catalog::new(opts.frames);
+        let mut snapshots = Vec::with_capacity(inputs.len());
+        for (i, mut inp) in inputs.into_iter().enumerate() {
+            if let Some(w) = prune::apply_profile_rules(&mut inp.profile) {
+                warnings.push(format!("{}: {w}", inp.path.display()));
+            }
+            let objects = sel.objects.as_ref().map(|o| o[i]);
+            let stacks = catalog.add_profile(&inp.profile, sel.index[i], objects);
+            let p = &inp.profile;
+            snapshots.push(Snapshot {
+                path: inp.path,
+                format: p.format,
+                time_nanos: p.time_nanos,
+                duration_nanos: p.duration_nanos,
+                period: p.period,
+                period_type: p.period_type.clone(),
+                stacks,
+            });
+        }
+        let n = catalog.num_stacks();
+        for s in &mut snapshots {
+            s.stacks.values.resize(n, 0);
+            if let Some(o) = s.stacks.objects.as_mut() {
+                o.resize(n, 0);
+            }
+        }
+        Ok(Analysis {
+            sample_type: sel.sample_type,
+            catalog,
+            snapshots,
+            warnings,
+        })
+    }
+
+    pub fn base(&self) -> &Snapshot {
+        &self.snapshots[0]
+    }
+
+    pub fn last(&self) -> &Snapshot {
+        self.snapshots.last().expect("at least one snapshot")
+    }
+
+    /// Net growth of the whole profile, last minus first.
+    pub fn total_delta(&self) -> i64 {
+        self.last().total() - self.base().total()
+    }
+
+    /// Flat and cum per function node for one snapshot.
+    pub fn function_totals(&self, snap: &Snapshot) -> FunctionTotals {
+        let nf = self.catalog.funcs.len();
+        let mut t = FunctionTotals {
+            flat: vec![0; nf],
+            cum: vec![0; nf],
+        };
+        let mut stamp = vec![u32::MAX; nf];
+        for (s, &v) in snap.stacks.values.iter().enumerate() {
+            if v == 0 {
+                continue;
+            }
+            let frames = self.catalog.stack(s as u32);
+            let leaf = self.catalog.frames[frames[0] as usize].func as usize;
+            t.flat[leaf] += v;
+            for &f in frames {
+                let func = self.catalog.frames[f as usize].func as usize;
+                if stamp[func] != s as u32 {
+                    stamp[func] = s as u32;
+                    t.cum[func] += v;
+                }
+            }
+        }
+        t
+    }
+
+    /// Every function whose flat or cum changed between the first and last snapshot, largest
+    /// absolute flat change first, then largest absolute cum change, then name.
+    pub fn function_deltas(&self) -> Vec<FunctionDelta> {
+        let a = self.function_totals(self.base());
+        let b = self.function_totals(self.last());
+        let mut rows: Vec<FunctionDelta> = (0..self.catalog.funcs.len())
+            .map(|f| FunctionDelta {
+                func: f as FuncId,
+                base_flat: a.flat[f],
+                base_cum: a.cum[f],
+                new_flat: b.flat[f],
+                new_cum: b.cum[f],
+            })
+            .filter(|r| r.flat_delta() != 0 || r.cum_delta() != 0)
+            .collect();
+        rows.sort_by(|x, y| {
+            y.flat_delta()
+                .unsigned_abs()
+                .cmp(&x.flat_delta().unsigned_abs())
+                .then(
+                    y.cum_delta()
+                        .unsigned_abs()
+                        .cmp(&x.cum_delta().unsigned_abs()),
+                )
+                .then_with(|| {
+                    let (fx, fy) = (
+                        &self.catalog.funcs[x.func as usize],
+                        &self.catalog.funcs[y.func as usize],
+                    );
+                    fx.name.cmp(&fy.name).then(fx.file.cmp(&fy.file))
+                })
+        });
+        rows
+    }
+}

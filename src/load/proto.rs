@@ -1,0 +1,221 @@
+//! profile.proto decoding and resolution of its id references into table indices.
+
+use std::collections::HashMap;
+
+use prost::Message;
+
+use crate::error::InputErrorKind;
+use crate::model::{Function, Line, Location, Mapping, Profile, SourceFormat, ValueType};
+use crate::proto;
+
+/// Maps the ids a file uses to table positions. Most writers number 1..=n in order, which needs
+/// no table at all.
+struct IdIndex {
+    dense: bool,
+    map: HashMap<u64, u32>,
+}
+
+impl IdIndex {
+    fn new(
+        ids: impl ExactSizeIterator<Item = u64> + Clone,
+        what: &str,
+    ) -> Result<Self, InputErrorKind> {
+        let dense = ids.clone().enumerate().all(|(i, id)| id == i as u64 + 1);
+        let mut map = HashMap::new();
+        if !dense {
+            for (i, id) in ids.enumerate() {
+                if id == 0 {
+                    return Err(InputErrorKind::Invalid(format!("{what} with id 0")));
+                }
+                if map.insert(id, i as u32).is_some() {
+                    return Err(InputErrorKind::Invalid(format!("duplicate {what} id {id}")));
+                }
+            }
+        }
+        Ok(IdIndex { dense, map })
+    }
+
+    fn get(&self, id: u64, len: usize) -> Option<u32> {
+        if self.dense {
+            (id >= 1 && id <= len as u64).then(|| (id - 1) as u32)
+        } else {
+            self.map.get(&id).copied()
+        }
+    }
+}
+
+pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
+    let p = proto::Profile::decode(data).map_err(|e| {
+        InputErrorKind::NotAProfile(format!(
+            "protobuf decoding failed ({e}); the file may be truncated"
+        ))
+    })?;
+    if p.sample_type.is_empty() {
+        return Err(InputErrorKind::NotAProfile(
+            "it decodes as protobuf but declares no sample types".into(),
+        ));
+    }
+    let strings: Vec<String> = p
+        .string_table
+        .iter()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .collect();
+    if strings.first().is_some_and(|s| !s.is_empty()) {
+        return Err(InputErrorKind::Invalid(
+            "string table must start with the empty string".into(),
+        ));
+    }
+    let s = |i: i64, what: &str| -> Result<String, InputErrorKind> {
+        if i == 0 && strings.is_empty() {
+            return Ok(String::new());
+        }
+        usize::try_from(i)
+            .ok()
+            .and_then(|i| strings.get(i))
+            .cloned()
+            .ok_or_else(|| {
+                InputErrorKind::Invalid(format!(
+                    "{what} refers to string {i}, but the string table has {} entries",
+                    strings.len()
+                ))
+            })
+    };
+    let vt = |v: &proto::ValueType, what: &str| -> Result<ValueType, InputErrorKind> {
+        Ok(ValueType {
+            ty: s(v.r#type, what)?,
+            unit: s(v.unit, what)?,
+        })
+    };
+
+    let sample_types = p
+        .sample_type
+        .iter()
+        .map(|v| vt(v, "a sample type"))
+        .collect::<Result<Vec<_>, _>>()?;
+    let default_sample_type = match p.default_sample_type {
+        0 => None,
+        i => Some(s(i, "default_sample_type")?).filter(|n| !n.is_empty()),
+    };
+    let period_type = p
+        .period_type
+        .as_ref()
+        .map(|v| vt(v, "period_type"))
+        .transpose()?
+        .filter(|v| !v.ty.is_empty() || !v.unit.is_empty());
+    let comments = p
+        .comment
+        .iter()
+        .map(|&c| s(c, "a comment"))
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let mappings = p
+        .mapping
+        .iter()
+        .map(|m| {
+            Ok(Mapping {
+                start: m.memory_start,
+                limit: m.memory_limit,
+                offset: m.file_offset,
+                file: s(m.filename, "a mapping's filename")?,
+                build_id: s(m.build_id, "a mapping's build_id")?,
+                has_functions: m.has_functions,
+            })
+        })
+        .collect::<Result<Vec<_>, InputErrorKind>>()?;
+    let functions = p
+        .function
+        .iter()
+        .map(|f| {
+            Ok(Function {
+                name: s(f.name, "a function's name")?,
+                system_name: s(f.system_name, "a function's system_name")?,
+                file: s(f.filename, "a function's filename")?,
+                start_line: f.start_line,
+            })
+        })
+        .collect::<Result<Vec<_>, InputErrorKind>>()?;
+
+    let map_ids = IdIndex::new(p.mapping.iter().map(|m| m.id), "mapping")?;
+    let fn_ids = IdIndex::new(p.function.iter().map(|f| f.id), "function")?;
+    let loc_ids = IdIndex::new(p.location.iter().map(|l| l.id), "location")?;
+
+    let mut locations = Vec::with_capacity(p.location.len());
+    for l in &p.location {
+        let mapping = match l.mapping_id {
+            0 => None,
+            id => Some(map_ids.get(id, mappings.len()).ok_or_else(|| {
+                InputErrorKind::Invalid(format!(
+                    "location {} refers to mapping id {id}, which is not in the profile",
+                    l.id
+                ))
+            })?),
+        };
+        let lines = l
+            .line
+            .iter()
+            .map(|ln| {
+                let function = fn_ids.get(ln.function_id, functions.len()).ok_or_else(|| {
+                    InputErrorKind::Invalid(format!(
+                        "location {} refers to function id {}, which is not in the profile",
+                        l.id, ln.function_id
+                    ))
+                })?;
+                Ok(Line {
+                    function,
+                    line: ln.line,
+                })
+            })
+            .collect::<Result<Vec<_>, InputErrorKind>>()?;
+        locations.push(Location {
+            mapping,
+            address: l.address,
+            lines,
+        });
+    }
+
+    let ntypes = sample_types.len();
+    let total_locs: usize = p.sample.iter().map(|s| s.location_id.len()).sum();
+    let mut sample_locs = Vec::with_capacity(total_locs);
+    let mut sample_ranges = Vec::with_capacity(p.sample.len());
+    let mut values = Vec::with_capacity(p.sample.len() * ntypes);
+    for (i, smp) in p.sample.iter().enumerate() {
+        if smp.value.len() != ntypes {
+            return Err(InputErrorKind::Invalid(format!(
+                "sample {} has {} values but the profile declares {ntypes} sample types",
+                i + 1,
+                smp.value.len()
+            )));
+        }
+        let start = sample_locs.len() as u32;
+        for &id in &smp.location_id {
+            let idx = loc_ids.get(id, locations.len()).ok_or_else(|| {
+                InputErrorKind::Invalid(format!(
+                    "sample {} refers to location id {id}, which is not in the profile",
+                    i + 1
+                ))
+            })?;
+            sample_locs.push(idx);
+        }
+        sample_ranges.push((start, sample_locs.len() as u32));
+        values.extend_from_slice(&smp.value);
+    }
+
+    Ok(Profile {
+        format: SourceFormat::Proto,
+        sample_types,
+        default_sample_type,
+        period_type,
+        period: p.period,
+        time_nanos: p.time_nanos,
+        duration_nanos: p.duration_nanos,
+        comments,
+        drop_frames: s(p.drop_frames, "drop_frames")?,
+        keep_frames: s(p.keep_frames, "keep_frames")?,
+        mappings,
+        functions,
+        locations,
+        sample_locs,
+        sample_ranges,
+        values,
+    })
+}

@@ -1,0 +1,141 @@
+//! The pprof nouns, resolved: Profile, Sample, Location, Line, Function, Mapping, ValueType.
+//!
+//! Tables are `Vec`s indexed by position (ids from the file are resolved once, at load time), and
+//! strings are owned. Samples are stored flat: one array of location indices (leaf first, as in
+//! profile.proto) with a range per sample, and one array of values with a row per sample.
+
+use std::fmt;
+
+/// A sample or period type, such as `inuse_space`/`bytes`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct ValueType {
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub unit: String,
+}
+
+impl fmt::Display for ValueType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.ty, self.unit)
+    }
+}
+
+/// A loaded binary or library.
+#[derive(Clone, Debug, Default)]
+pub struct Mapping {
+    pub start: u64,
+    pub limit: u64,
+    pub offset: u64,
+    pub file: String,
+    pub build_id: String,
+    pub has_functions: bool,
+}
+
+impl Mapping {
+    /// The name pprof prints for frames of this mapping that have no function name: the
+    /// file's base name in brackets.
+    pub fn bracket_name(&self) -> String {
+        let base = self.file.rsplit('/').next().unwrap_or(&self.file);
+        format!("[{base}]")
+    }
+}
+
+/// A function as the profile names it.
+#[derive(Clone, Debug, Default)]
+pub struct Function {
+    pub name: String,
+    pub system_name: String,
+    pub file: String,
+    pub start_line: i64,
+}
+
+/// One (possibly inlined) frame of a location.
+#[derive(Clone, Copy, Debug)]
+pub struct Line {
+    /// Index into [`Profile::functions`].
+    pub function: u32,
+    pub line: i64,
+}
+
+/// A program counter, with the frames it expands to. `lines[0]` is the innermost (callee)
+/// frame and the last entry is the caller, as in profile.proto.
+#[derive(Clone, Debug, Default)]
+pub struct Location {
+    /// Index into [`Profile::mappings`].
+    pub mapping: Option<u32>,
+    pub address: u64,
+    pub lines: Vec<Line>,
+}
+
+/// Which kind of file a profile came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceFormat {
+    /// profile.proto, gzipped or not.
+    Proto,
+    /// The legacy text heap format (Go's `debug=1` heap profile, tcmalloc's heapz).
+    LegacyHeapText,
+}
+
+/// One profile, resolved.
+#[derive(Clone, Debug)]
+pub struct Profile {
+    pub format: SourceFormat,
+    pub sample_types: Vec<ValueType>,
+    pub default_sample_type: Option<String>,
+    pub period_type: Option<ValueType>,
+    pub period: i64,
+    pub time_nanos: i64,
+    pub duration_nanos: i64,
+    pub comments: Vec<String>,
+    /// pprof's `drop_frames` regular expression ("" when unset).
+    pub drop_frames: String,
+    /// pprof's `keep_frames` regular expression ("" when unset).
+    pub keep_frames: String,
+    pub mappings: Vec<Mapping>,
+    pub functions: Vec<Function>,
+    pub locations: Vec<Location>,
+    /// Location indices of all samples, concatenated; each sample's run is leaf first.
+    pub sample_locs: Vec<u32>,
+    /// Per sample, the `[start, end)` range of its run in `sample_locs`.
+    pub sample_ranges: Vec<(u32, u32)>,
+    /// `sample_types.len()` values per sample, row after row.
+    pub values: Vec<i64>,
+}
+
+impl Profile {
+    pub fn num_samples(&self) -> usize {
+        self.sample_ranges.len()
+    }
+
+    /// The locations of sample `i`, leaf first.
+    pub fn sample_locations(&self, i: usize) -> &[u32] {
+        let (s, e) = self.sample_ranges[i];
+        &self.sample_locs[s as usize..e as usize]
+    }
+
+    /// The value of sample `i` for sample type index `t`.
+    pub fn value(&self, i: usize, t: usize) -> i64 {
+        self.values[i * self.sample_types.len() + t]
+    }
+
+    /// Sum of all samples' values for sample type index `t`.
+    pub fn total(&self, t: usize) -> i64 {
+        let n = self.sample_types.len();
+        self.values.iter().skip(t).step_by(n.max(1)).sum()
+    }
+
+    /// The index of the sample type called `name`, if present.
+    pub fn type_index(&self, name: &str) -> Option<usize> {
+        self.sample_types.iter().position(|t| t.ty == name)
+    }
+
+    /// Whether any location carries function names.
+    pub fn is_symbolized(&self) -> bool {
+        self.locations.iter().any(|l| {
+            l.lines
+                .iter()
+                .any(|ln| !self.functions[ln.function as usize].name.is_empty())
+        })
+    }
+}

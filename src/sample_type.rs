@@ -1,0 +1,169 @@
+//! Choosing the sample type to compare, by pprof's rules, and checking every input carries it.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::{InputError, InputErrorKind};
+use crate::load::Loaded;
+use crate::model::{Profile, ValueType};
+
+/// `--sample-index NAME|N`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SampleIndex {
+    Name(String),
+    Index(usize),
+}
+
+impl FromStr for SampleIndex {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        let s = s.strip_prefix("sample_index=").unwrap_or(s);
+        if s.is_empty() {
+            return Err("a sample type name or index is required".into());
+        }
+        Ok(match s.parse::<usize>() {
+            Ok(n) => SampleIndex::Index(n),
+            Err(_) => SampleIndex::Name(s.to_string()),
+        })
+    }
+}
+
+impl fmt::Display for SampleIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SampleIndex::Name(n) => f.write_str(n),
+            SampleIndex::Index(i) => write!(f, "{i}"),
+        }
+    }
+}
+
+/// The chosen type, and where it sits in each profile.
+#[derive(Clone, Debug)]
+pub struct Selection {
+    pub sample_type: ValueType,
+    /// Index of the chosen type in each profile.
+    pub index: Vec<usize>,
+    /// Index of the matching object count (e.g. `inuse_objects` for `inuse_space`) in each
+    /// profile, when every profile has one.
+    pub objects: Option<Vec<usize>>,
+}
+
+fn list_types(p: &Profile) -> String {
+    p.sample_types
+        .iter()
+        .map(|t| t.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Finds `name` in `p` by pprof's rules: the exact name, or the name without an `inuse_` prefix;
+/// heapdiff also accepts a name that gains the prefix (`space` finds `inuse_space`).
+fn find_by_name(p: &Profile, name: &str) -> Option<usize> {
+    let no_inuse = name.strip_prefix("inuse_").unwrap_or(name);
+    p.sample_types
+        .iter()
+        .position(|t| t.ty == name)
+        .or_else(|| p.sample_types.iter().position(|t| t.ty == no_inuse))
+        .or_else(|| {
+            let with = format!("inuse_{name}");
+            p.sample_types.iter().position(|t| t.ty == with)
+        })
+}
+
+/// The default type of one profile: `inuse_space` when present, else the profile's
+/// `default_sample_type`, else the last type (pprof's rule).
+fn default_index(p: &Profile) -> usize {
+    if let Some(i) = find_by_name(p, "inuse_space") {
+        return i;
+    }
+    if let Some(d) = &p.default_sample_type
+        && let Some(i) = p.sample_types.iter().position(|t| &t.ty == d)
+    {
+        return i;
+    }
+    p.sample_types.len() - 1
+}
+
+/// The object-count type paired with a byte type, if the profile has one.
+fn objects_for(p: &Profile, chosen: &ValueType) -> Option<usize> {
+    if chosen.unit != "bytes" {
+        return None;
+    }
+    let want = match chosen.ty.strip_suffix("space") {
+        Some(prefix) => format!("{prefix}objects"),
+        None => return None,
+    };
+    p.sample_types
+        .iter()
+        .position(|t| t.ty == want && t.unit == "count")
+}
+
+/// Resolves `--sample-index` (or the default) against all inputs.
+pub fn select(inputs: &[Loaded], wanted: Option<&SampleIndex>) -> Result<Selection, InputError> {
+    let first = &inputs[0];
+    let first_idx = match wanted {
+        None => default_index(&first.profile),
+        Some(SampleIndex::Index(i)) => {
+            if *i >= first.profile.sample_types.len() {
+                return Err(InputError::new(
+                    &first.path,
+                    InputErrorKind::SampleType(format!(
+                        "sample index {i} is out of range; valid types: {}",
+                        list_types(&first.profile)
+                    )),
+                ));
+            }
+            *i
+        }
+        Some(SampleIndex::Name(n)) => find_by_name(&first.profile, n).ok_or_else(|| {
+            InputError::new(
+                &first.path,
+                InputErrorKind::SampleType(format!(
+                    "has no sample type {n:?}; valid types: {}",
+                    list_types(&first.profile)
+                )),
+            )
+        })?,
+    };
+    let chosen = first.profile.sample_types[first_idx].clone();
+    let mut index = Vec::with_capacity(inputs.len());
+    let mut objects = Some(Vec::with_capacity(inputs.len()));
+    for inp in inputs {
+        let i = find_by_name(&inp.profile, &chosen.ty).ok_or_else(|| {
+            InputError::new(
+                &inp.path,
+                InputErrorKind::SampleType(format!(
+                    "has no sample type {:?} (chosen from {}); valid types: {}",
+                    chosen.ty,
+                    first.path.display(),
+                    list_types(&inp.profile)
+                )),
+            )
+        })?;
+        let t = &inp.profile.sample_types[i];
+        if t.unit != chosen.unit {
+            return Err(InputError::new(
+                &inp.path,
+                InputErrorKind::SampleType(format!(
+                    "sample type {} is measured in {:?} here but in {:?} in {}; valid types: {}",
+                    t.ty,
+                    t.unit,
+                    chosen.unit,
+                    first.path.display(),
+                    list_types(&inp.profile)
+                )),
+            ));
+        }
+        index.push(i);
+        match (objects.as_mut(), objects_for(&inp.profile, t)) {
+            (Some(v), Some(o)) => v.push(o),
+            _ => objects = None,
+        }
+    }
+    Ok(Selection {
+        sample_type: chosen,
+        index,
+        objects,
+    })
+}

@@ -1,0 +1,382 @@
+//! Frames and stacks aligned across profiles.
+//!
+//! A [`Catalog`] gives every frame one id across all loaded profiles, matching frames by function
+//! name and file (and line with `--lines`), never by address; unsymbolized frames match by their
+//! mapping (build id, else file name) and their offset into it. Stacks (leaf first, inlined frames
+//! expanded) are interned the same way, so a stack has one id in every snapshot, and each profile
+//! becomes a vector of values indexed by stack id.
+//!
+//! Each frame also belongs to a *function node*: what `go tool pprof` shows as one row at its
+//! default `functions` granularity (the function name; for frames without a name, the mapping's
+//! file in brackets).
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::model::Profile;
+
+pub type FrameId = u32;
+pub type FuncId = u32;
+pub type StackId = u32;
+
+/// A small, fast hasher for integer keys (the multiply-rotate scheme used by rustc).
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher {
+    hash: u64,
+}
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, w: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ w).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        for &b in chunks.remainder() {
+            self.add(b as u64);
+        }
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.add(i as u64);
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+pub type FxBuild = BuildHasherDefault<FxHasher>;
+pub type FxHashMap<K, V> = HashMap<K, V, FxBuild>;
+
+fn hash_frames(frames: &[FrameId]) -> u64 {
+    let mut h = FxHasher::default();
+    h.add(frames.len() as u64);
+    for pair in frames.chunks(2) {
+        let w = pair[0] as u64 | (pair.get(1).copied().unwrap_or(u32::MAX) as u64) << 32;
+        h.add(w);
+    }
+    h.hash
+}
+
+/// One frame, as heapdiff shows it.
+#[derive(Clone, Debug)]
+pub struct Frame {
+    /// Function name (Rust hash suffixes stripped); for unsymbolized frames, the mapping's file
+    /// in brackets and the offset, e.g. `[app] 0x58a84`.
+    pub name: String,
+    /// Source file, when the profile has it.
+    pub file: String,
+    /// Source line (only part of the identity with `--lines`; otherwise the first line seen).
+    pub line: i64,
+    /// The function node this frame counts towards.
+    pub func: FuncId,
+    /// True when the frame has no function name (addresses only).
+    pub unsymbolized: bool,
+}
+
+/// A row of pprof's function-granularity report.
+#[derive(Clone, Debug)]
+pub struct FuncNode {
+    pub name: String,
+    /// The first source file seen for this function ("" when unknown).
+    pub file: String,
+}
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum FrameKey {
+    Symbol {
+        name: String,
+        file: String,
+        line: i64,
+    },
+    Address {
+        object: String,
+        offset: u64,
+    },
+    Unknown {
+        address: u64,
+    },
+}
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum FuncKey {
+    Name(String),
+    Object(String),
+    Unknown,
+}
+
+/// Options that change frame identity.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FrameOptions {
+    /// Match frames by line number too.
+    pub lines: bool,
+}
+
+/// Removes a Rust legacy-mangling hash suffix (`::h0123456789abcdef`).
+pub fn strip_rust_hash(name: &str) -> &str {
+    if name.len() > 19 {
+        let (head, tail) = name.split_at(name.len() - 19);
+        if tail.starts_with("::h") && tail[3..].bytes().all(|b| b.is_ascii_hexdigit()) {
+            return head;
+        }
+    }
+    name
+}
+
+/// Frames, function nodes and stacks shared by all profiles of one run.
+#[derive(Default)]
+pub struct Catalog {
+    pub options: FrameOptions,
+    pub frames: Vec<Frame>,
+    frame_index: HashMap<FrameKey, FrameId>,
+    pub funcs: Vec<FuncNode>,
+    func_index: HashMap<FuncKey, FuncId>,
+    stack_frames: Vec<FrameId>,
+    stack_ranges: Vec<(u32, u32)>,
+    stack_head: FxHashMap<u64, u32>,
+    stack_next: Vec<u32>,
+}
+
+const NONE: u32 = u32::MAX;
+
+/// One profile's values, indexed by [`StackId`].
+#[derive(Clone, Debug, Default)]
+pub struct StackValues {
+    /// The chosen sample type's value per stack.
+    pub values: Vec<i64>,
+    /// The matching object count per stack, when the profile has one (e.g. `inuse_objects` for
+    /// `inuse_space`).
+    pub objects: Option<Vec<i64>>,
+    /// Sum of the chosen sample type over all samples (including samples with no stack).
+    pub total: i64,
+    /// Sum of the object counts, when present.
+    pub total_objects: Option<i64>,
+}
+
+impl StackValues {
+    /// Value of stack `s` (0 for stacks this profile does not have).
+    pub fn get(&self, s: StackId) -> i64 {
+        self.values.get(s as usize).copied().unwrap_or(0)
+    }
+    /// Object count of stack `s`, when known.
+    pub fn objects_of(&self, s: StackId) -> Option<i64> {
+        self.objects
+            .as_ref()
+            .map(|o| o.get(s as usize).copied().unwrap_or(0))
+    }
+}
+
+impl Catalog {
+    pub fn new(options: FrameOptions) -> Self {
+        Catalog {
+            options,
+            ..Default::default()
+        }
+    }
+
+    pub fn num_stacks(&self) -> usize {
+        self.stack_ranges.len()
+    }
+
+    /// The frames of stack `s`, leaf first.
+    pub fn stack(&self, s: StackId) -> &[FrameId] {
+        let (a, b) = self.stack_ranges[s as usize];
+        &self.stack_frames[a as usize..b as usize]
+    }
+
+    fn func_id(&mut self, key: FuncKey, name: &str, file: &str) -> FuncId {
+        if let Some(&id) = self.func_index.get(&key) {
+            return id;
+        }
+        let id = self.funcs.len() as FuncId;
+        self.funcs.push(FuncNode {
+            name: name.to_string(),
+            file: file.to_string(),
+        });
+        self.func_index.insert(key, id);
+        id
+    }
+
+    fn frame_id(&mut self, key: FrameKey, make: impl FnOnce(&mut Self) -> Frame) -> FrameId {
+        if let Some(&id) = self.frame_index.get(&key) {
+            return id;
+        }
+        let f = make(self);
+        let id = self.frames.len() as FrameId;
+        self.frames.push(f);
+        self.frame_index.insert(key, id);
+        id
+    }
+
+    /// A frame known only by its address (and maybe a file and line without a function name).
+    fn address_frame(
+        &mut self,
+        p: &Profile,
+        loc: &crate::model::Location,
+        line: Option<&crate::model::Line>,
+    ) -> FrameId {
+        let (file, lineno) = line
+            .map(|l| {
+                let f = &p.functions[l.function as usize];
+                (f.file.clone(), l.line)
+            })
+            .unwrap_or_default();
+        let mapping = loc.mapping.map(|m| &p.mappings[m as usize]);
+        match mapping {
+            Some(m) if !m.file.is_empty() || !m.build_id.is_empty() => {
+                let object = if m.build_id.is_empty() {
+                    m.file.clone()
+                } else {
+                    m.build_id.clone()
+                };
+                let offset = loc.address.wrapping_sub(m.start).wrapping_add(m.offset);
+                let bracket = m.bracket_name();
+                let mfile = m.file.clone();
+                self.frame_id(FrameKey::Address { object, offset }, |c| Frame {
+                    name: format!("{bracket} {offset:#x}"),
+                    file,
+                    line: lineno,
+                    func: c.func_id(FuncKey::Object(mfile), &bracket, ""),
+                    unsymbolized: true,
+                })
+            }
+            _ => {
+                let address = loc.address;
+                self.frame_id(FrameKey::Unknown { address }, |c| Frame {
+                    name: format!("{address:#x}"),
+                    file,
+                    line: lineno,
+                    func: c.func_id(FuncKey::Unknown, "<unknown>", ""),
+                    unsymbolized: true,
+                })
+            }
+        }
+    }
+
+    /// The frames of every location of `p`, inner first, as (start, end) into the returned array.
+    fn location_frames(&mut self, p: &Profile) -> (Vec<FrameId>, Vec<(u32, u32)>) {
+        let mut flat = Vec::new();
+        let mut ranges = Vec::with_capacity(p.locations.len());
+        for loc in &p.locations {
+            let start = flat.len() as u32;
+            if loc.lines.is_empty() {
+                let id = self.address_frame(p, loc, None);
+                flat.push(id);
+            }
+            for l in &loc.lines {
+                let f = &p.functions[l.function as usize];
+                if f.name.is_empty() {
+                    let id = self.address_frame(p, loc, Some(l));
+                    flat.push(id);
+                    continue;
+                }
+                let name = strip_rust_hash(&f.name);
+                let line = if self.options.lines { l.line } else { 0 };
+                let key = FrameKey::Symbol {
+                    name: name.to_string(),
+                    file: f.file.clone(),
+                    line,
+                };
+                let id = self.frame_id(key, |c| Frame {
+                    name: name.to_string(),
+                    file: f.file.clone(),
+                    line: l.line,
+                    func: c.func_id(FuncKey::Name(name.to_string()), name, &f.file),
+                    unsymbolized: false,
+                });
+                flat.push(id);
+            }
+            ranges.push((start, flat.len() as u32));
+        }
+        (flat, ranges)
+    }
+
+    fn intern_stack(&mut self, frames: &[FrameId]) -> StackId {
+        let h = hash_frames(frames);
+        let mut cur = self.stack_head.get(&h).copied().unwrap_or(NONE);
+        while cur != NONE {
+            if self.stack(cur) == frames {
+                return cur;
+            }
+            cur = self.stack_next[cur as usize];
+        }
+        let id = self.stack_ranges.len() as StackId;
+        let start = self.stack_frames.len() as u32;
+        self.stack_frames.extend_from_slice(frames);
+        self.stack_ranges
+            .push((start, self.stack_frames.len() as u32));
+        let prev = self.stack_head.insert(h, id).unwrap_or(NONE);
+        self.stack_next.push(prev);
+        id
+    }
+
+    /// Adds the samples of `p` for sample type `ty` (and object counts from `objects`, when given)
+    /// and returns the profile's values per stack.
+    pub fn add_profile(&mut self, p: &Profile, ty: usize, objects: Option<usize>) -> StackValues {
+        let (lf, lr) = self.location_frames(p);
+        let mut values: Vec<i64> = Vec::new();
+        let mut objs: Vec<i64> = Vec::new();
+        let mut total = 0i64;
+        let mut total_objects = 0i64;
+        let mut scratch: Vec<FrameId> = Vec::with_capacity(64);
+        for i in 0..p.num_samples() {
+            let v = p.value(i, ty);
+            let o = objects.map(|t| p.value(i, t)).unwrap_or(0);
+            total = total.wrapping_add(v);
+            total_objects = total_objects.wrapping_add(o);
+            scratch.clear();
+            for &l in p.sample_locations(i) {
+                let (a, b) = lr[l as usize];
+                scratch.extend_from_slice(&lf[a as usize..b as usize]);
+            }
+            if scratch.is_empty() {
+                continue;
+            }
+            let s = self.intern_stack(&scratch) as usize;
+            if values.len() <= s {
+                values.resize(s + 1, 0);
+                if objects.is_some() {
+                    objs.resize(s + 1, 0);
+                }
+            }
+            values[s] = values[s].wrapping_add(v);
+            if objects.is_some() {
+                objs[s] = objs[s].wrapping_add(o);
+            }
+        }
+        StackValues {
+            values,
+            objects: objects.map(|_| objs),
+            total,
+            total_objects: objects.map(|_| total_objects),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_rust_hash;
+
+    #[test]
+    fn strips_rust_hash_suffix() {
+        assert_eq!(strip_rust_hash("app::leak::h0123456789abcdef"), "app::leak");
+        assert_eq!(strip_rust_hash("app::leak"), "app::leak");
+        assert_eq!(
+            strip_rust_hash("app::hash::hzzzzzzzzzzzzzzzz"),
+            "app::hash::hzzzzzzzzzzzzzzzz"
+        );
+    }
+}

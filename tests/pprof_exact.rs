@@ -1,0 +1,264 @@
+//! heapdiff's per-function flat and cum deltas and totals equal `go tool pprof -diff_base`, to
+//! the byte, on every pair of the shared corpus (pprof's answers are stored beside each series).
+
+mod util;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use util::*;
+
+fn pair(refs: &Path) -> (String, String) {
+    let text = read(&refs.join("PAIR.txt"));
+    let get = |k: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(k))
+            .unwrap_or_else(|| panic!("{k} in PAIR.txt"))
+            .trim()
+            .to_string()
+    };
+    (get("first="), get("last="))
+}
+
+/// Compares heapdiff with one pprof `-top` reference. `complete` refs list every node; others
+/// are pruned by pprof, so only their rows are checked.
+fn check(dir: &Path, refs_dir: &str, index: &str, ref_file: &str, complete: bool) {
+    let refs = dir.join(refs_dir);
+    let (first, last) = pair(&refs);
+    let a = analyse(&[dir.join(&first), dir.join(&last)], Some(index));
+    let (rows, accounting) = parse_top(&read(&refs.join(ref_file)));
+    assert!(!rows.is_empty(), "{}: no rows parsed", ref_file);
+    let mine: BTreeMap<String, (i64, i64)> = a
+        .function_deltas()
+        .iter()
+        .map(|d| {
+            (
+                a.catalog.funcs[d.func as usize].name.clone(),
+                (d.flat_delta(), d.cum_delta()),
+            )
+        })
+        .collect();
+    let mut problems = Vec::new();
+    for r in &rows {
+        let got = mine.get(&r.name).copied().unwrap_or((0, 0));
+        if got != (r.flat, r.cum) {
+            problems.push(format!(
+                "{}: pprof flat {} cum {}, heapdiff flat {} cum {}",
+                r.name, r.flat, r.cum, got.0, got.1
+            ));
+        }
+    }
+    if complete {
+        for (name, v) in &mine {
+            if !rows.iter().any(|r| &r.name == name) {
+                problems.push(format!("{name}: heapdiff has {v:?}, pprof has no row"));
+            }
+        }
+        // With nothing pruned, pprof's "accounting for" is the sum of all flats: the net change.
+        if let Some(acc) = accounting {
+            assert_eq!(a.total_delta(), acc, "{}: total delta", dir.display());
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} {refs_dir}/{ref_file}: {} mismatches:\n{}",
+        dir.display(),
+        problems.len(),
+        problems.join("\n")
+    );
+    // Both totals against the exact per-snapshot sums pprof's -raw gives.
+    let totals = read(&refs.join("totals.tsv"));
+    let mut lines = totals.lines();
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    if let Some(col) = header.iter().position(|h| *h == index) {
+        for l in lines {
+            let cols: Vec<&str> = l.split('\t').collect();
+            let want: i64 = cols[col].parse().unwrap();
+            for (name, snap) in [(&first, a.base()), (&last, a.last())] {
+                if cols[0] == name.as_str() {
+                    assert_eq!(
+                        snap.total(),
+                        want,
+                        "{} {index} total of {name}",
+                        dir.display()
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn series(rel: &str) -> Option<std::path::PathBuf> {
+    corpus().map(|c| c.join(rel))
+}
+
+macro_rules! exact {
+    ($name:ident, $rel:expr, $refs:expr, [$($index:expr),*]) => {
+        #[test]
+        fn $name() {
+            let Some(dir) = series($rel) else { return };
+            for index in [$($index),*] {
+                let file = if index == "inuse_space" {
+                    "top_diff_base.full.inuse_space.txt".to_string()
+                } else {
+                    format!("top_diff_base.full.{index}.txt")
+                };
+                check(&dir, $refs, index, &file, true);
+            }
+        }
+    };
+}
+
+exact!(
+    go_linear_leak,
+    "go/linear_leak",
+    "refs",
+    ["inuse_space", "inuse_objects"]
+);
+exact!(
+    go_linear_leak_sampled,
+    "go/linear_leak_sampled",
+    "refs",
+    ["inuse_space", "inuse_objects"]
+);
+exact!(
+    go_bounded_cache,
+    "go/bounded_cache",
+    "refs",
+    ["inuse_space", "inuse_objects"]
+);
+exact!(
+    go_steady_state,
+    "go/steady_state",
+    "refs",
+    ["inuse_space", "inuse_objects"]
+);
+exact!(
+    go_mixed,
+    "go/mixed",
+    "refs",
+    ["inuse_space", "inuse_objects"]
+);
+exact!(node, "node", "refs", ["inuse_space", "inuse_objects"]);
+exact!(
+    node_inlined,
+    "node_inlined",
+    "refs",
+    ["inuse_space", "inuse_objects"]
+);
+// rust/symbolized is not here: its refs were made while pprof could re-symbolize the profile
+// from a binary the corpus does not ship, so pprof's names there are not the file's names.
+exact!(
+    rust_unsymbolized_nosym,
+    "rust/unsymbolized",
+    "refs_nosym",
+    ["inuse_space"]
+);
+exact!(
+    parca_many,
+    "thirdparty/parca/pkg/query/testdata/many",
+    "refs",
+    ["inuse_space", "inuse_objects"]
+);
+exact!(
+    go_legacy_linear_leak_sampled,
+    "go/linear_leak_sampled",
+    "refs_legacy",
+    ["inuse_space", "inuse_objects"]
+);
+
+/// One stack in go/linear_leak's legacy files is runtime frames only, and Go's writer hid its
+/// two leaf frames (`runtime.doaddtimer`, `runtime.modtimer`) from the `#` comments; pprof
+/// named them from the binary. heapdiff, reading the comments only, calls them
+/// `runtime.<hidden>`. Every other row, and the totals, match to the byte.
+#[test]
+fn go_legacy_linear_leak() {
+    let Some(dir) = series("go/linear_leak") else {
+        return;
+    };
+    for index in ["inuse_space", "inuse_objects"] {
+        let file = format!("top_diff_base.full.{index}.txt");
+        let refs = dir.join("refs_legacy");
+        let text = read(&refs.join(&file));
+        // Fold pprof's two binary-only names into heapdiff's name for hidden frames.
+        let (rows, _) = parse_top(&text);
+        let mut folded: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+        for r in rows {
+            let name = match r.name.as_str() {
+                "runtime.doaddtimer" => "runtime.<hidden>".to_string(),
+                "runtime.modtimer" => continue,
+                _ => r.name.clone(),
+            };
+            folded.insert(name, (r.flat, r.cum));
+        }
+        let a = analyse(
+            &[dir.join("heap_001.txt"), dir.join("heap_007.txt")],
+            Some(index),
+        );
+        let mine: BTreeMap<String, (i64, i64)> = a
+            .function_deltas()
+            .iter()
+            .map(|d| {
+                (
+                    a.catalog.funcs[d.func as usize].name.clone(),
+                    (d.flat_delta(), d.cum_delta()),
+                )
+            })
+            .collect();
+        let nonzero: BTreeMap<String, (i64, i64)> =
+            folded.into_iter().filter(|(_, v)| *v != (0, 0)).collect();
+        assert_eq!(mine, nonzero, "{index}");
+        let (_, acc) = parse_top(&text);
+        assert_eq!(Some(a.total_delta()), acc, "{index}: total delta");
+    }
+}
+
+#[test]
+fn go_large_pair() {
+    let Some(dir) = series("go/large") else {
+        return;
+    };
+    let a = analyse(
+        &[dir.join("heap_A.pb.gz"), dir.join("heap_B.pb.gz")],
+        Some("inuse_space"),
+    );
+    let (rows, _) = parse_top(&read(
+        &dir.join("refs/top_diff_base.all.bytes.inuse_space.txt"),
+    ));
+    let mine: BTreeMap<String, (i64, i64)> = a
+        .function_deltas()
+        .iter()
+        .map(|d| {
+            (
+                a.catalog.funcs[d.func as usize].name.clone(),
+                (d.flat_delta(), d.cum_delta()),
+            )
+        })
+        .collect();
+    for r in &rows {
+        assert_eq!(
+            mine.get(&r.name).copied().unwrap_or((0, 0)),
+            (r.flat, r.cum),
+            "{}",
+            r.name
+        );
+    }
+    let grew = mine
+        .iter()
+        .filter(|(n, v)| n.starts_with("main.f") && v.0 == 393_216)
+        .count();
+    let shrank = mine
+        .iter()
+        .filter(|(n, v)| n.starts_with("main.f") && v.0 == -262_144)
+        .count();
+    assert_eq!((grew, shrank), (8, 4));
+    let user: i64 = mine
+        .iter()
+        .filter(|(n, _)| n.starts_with("main.f"))
+        .map(|(_, v)| v.0)
+        .sum();
+    assert_eq!(
+        user, 2_097_152,
+        "ground truth: +96 B x 32,768 - 64 B x 16,384"
+    );
+}
