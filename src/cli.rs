@@ -73,8 +73,9 @@ pub struct ProfileOptions {
 #[derive(Debug, Args)]
 #[command(after_help = DIFF_EXAMPLES)]
 pub struct DiffArgs {
-    /// The base profile, then the later profile(s).
-    #[arg(value_name = "PROFILE", num_args = 2.., required = true)]
+    /// The base profile, then the later profile(s): files, `-` for standard input, directories
+    /// (their profile files, by name) or `*` patterns.
+    #[arg(value_name = "PROFILE", num_args = 1.., required = true)]
     pub profiles: Vec<PathBuf>,
 
     #[command(flatten)]
@@ -96,8 +97,8 @@ pub struct DiffArgs {
 const DIFF_EXAMPLES: &str = "\
 Examples:
   heapdiff diff testdata/go/leak/heap_001.pb.gz testdata/go/leak/heap_004.pb.gz
-  heapdiff diff --format json testdata/go/leak/heap_001.pb.gz testdata/go/leak/heap_004.pb.gz
-  heapdiff diff --format pprof -o delta.pb.gz testdata/go/leak/heap_001.pb.gz testdata/go/leak/heap_004.pb.gz
+  heapdiff diff --format json testdata/go/leak
+  heapdiff diff --format pprof -o delta.pb.gz testdata/go/leak
 
 Exit codes:
   0  done (no gate tripped)

@@ -25,7 +25,7 @@ pub enum InputErrorKind {
     Empty,
     #[error("truncated or corrupt gzip stream: {0}")]
     Gzip(#[source] std::io::Error),
-    #[error("not a pprof profile (neither profile.proto nor a legacy text heap profile): {0}")]
+    #[error("not a pprof profile: {0}")]
     NotAProfile(String),
     #[error("invalid profile: {0}")]
     Invalid(String),

@@ -20,3 +20,4 @@ pub mod report;
 pub mod sample_type;
 pub mod stacks;
 pub mod units;
+pub mod inputs;

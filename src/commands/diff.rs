@@ -19,7 +19,19 @@ pub fn run(args: &DiffArgs, color: bool) -> anyhow::Result<ExitCode> {
             "--format pprof writes binary data: give -o FILE or redirect standard output"
         );
     }
-    let loaded = load::load_all(&args.profiles)?;
+    let paths = crate::inputs::expand(&args.profiles)?;
+    if paths.len() < 2 {
+        anyhow::bail!(
+            "diff needs at least two profiles, but {} named only {}",
+            args.profiles
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
+            paths.len()
+        );
+    }
+    let loaded = load::load_all(&paths)?;
     let opts = Options {
         sample_index: args.input.sample_index.clone(),
         frames: crate::stacks::FrameOptions {

@@ -3,7 +3,7 @@
 //! ```text
 //! heap profile: 1034: 388800 [21281: 18165264] @ heap/2
 //! 1000: 352000 [1000: 352000] @ 0x4ce412 0x4ce8a5 ...
-//! #	0x4ce411	main.(*serverConn).newStream+0x31	/src/main.go:89
+//! # 0x4ce411 main.(*serverConn).newStream+0x31 /src/main.go:89
 //! ```
 //! Values are read and un-sampled as pprof reads them (`heap/N` means a sampling rate of N/2
 //! bytes, scaled by 1/(1-exp(-size/rate))). Frame names come from the `#` comment lines Go

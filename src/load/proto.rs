@@ -47,7 +47,7 @@ impl IdIndex {
 pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
     let p = proto::Profile::decode(data).map_err(|e| {
         InputErrorKind::NotAProfile(format!(
-            "protobuf decoding failed ({e}); the file may be truncated"
+            "profile.proto decoding failed, so the file is truncated or not a profile ({e})"
         ))
     })?;
     if p.sample_type.is_empty() {

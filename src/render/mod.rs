@@ -42,6 +42,14 @@ pub fn summary_lines(r: &Report) -> Vec<String> {
             String::new()
         }
     };
+    let exact_delta = |v: i64| {
+        if unit == "bytes" && v != 0 {
+            let sign = if v > 0 { "+" } else { "" };
+            format!(" ({sign}{} B)", crate::units::grouped(v))
+        } else {
+            String::new()
+        }
+    };
     let pct = r
         .growth_percent()
         .map(|p| format!(", {p:+.1}% of base"))
@@ -70,9 +78,7 @@ pub fn summary_lines(r: &Report) -> Vec<String> {
         format!(
             "growth {}{}{}",
             crate::units::delta(r.total_delta, unit),
-            exact(r.total_delta)
-                .replace(" (", " (+")
-                .replace("(+-", "(-"),
+            exact_delta(r.total_delta),
             pct
         ),
     ]

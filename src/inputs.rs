@@ -1,0 +1,103 @@
+//! Expanding what the user named into profile paths: files as they are, `-` for standard input,
+//! directories (the profile files directly inside, by name), and `*`/`?` patterns in the last
+//! path component (for shells and CI systems that pass them unexpanded).
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{InputError, InputErrorKind};
+
+/// File name endings taken from a directory.
+const PROFILE_ENDINGS: [&str; 10] = [
+    ".pb.gz", ".pb", ".pprof", ".prof", ".proto", ".heap", ".txt", ".txt.gz", ".jeheap", ".gz",
+];
+
+fn looks_like_profile_name(name: &str) -> bool {
+    !name.starts_with('.') && PROFILE_ENDINGS.iter().any(|e| name.ends_with(e))
+}
+
+/// Matches `name` against a pattern with `*` (any run) and `?` (one character).
+fn glob_match(pat: &[char], name: &[char]) -> bool {
+    match (pat.first(), name.first()) {
+        (None, None) => true,
+        (Some('*'), _) => glob_match(&pat[1..], name) || (!name.is_empty() && glob_match(pat, &name[1..])),
+        (Some('?'), Some(_)) => glob_match(&pat[1..], &name[1..]),
+        (Some(p), Some(n)) if p == n => glob_match(&pat[1..], &name[1..]),
+        _ => false,
+    }
+}
+
+fn sorted_entries(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>, InputError> {
+    let rd = std::fs::read_dir(dir).map_err(|e| InputError::new(dir, InputErrorKind::Io(e)))?;
+    let mut out = Vec::new();
+    for e in rd {
+        let e = e.map_err(|e| InputError::new(dir, InputErrorKind::Io(e)))?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        if keep(&name) && e.path().is_file() {
+            out.push(e.path());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Expands the command line's profile arguments, keeping their order.
+pub fn expand(args: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
+    let mut out = Vec::new();
+    for a in args {
+        if a.as_os_str() == "-" {
+            out.push(a.clone());
+            continue;
+        }
+        if a.is_dir() {
+            let found = sorted_entries(a, looks_like_profile_name)?;
+            if found.is_empty() {
+                return Err(InputError::new(
+                    a,
+                    InputErrorKind::Invalid("directory holds no profile files (*.pb.gz, *.pb, *.pprof, *.txt, ...)".into()),
+                ));
+            }
+            out.extend(found);
+            continue;
+        }
+        let name = a.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if !a.exists() && (name.contains('*') || name.contains('?')) {
+            let dir = match a.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            let pat: Vec<char> = name.chars().collect();
+            let found = sorted_entries(&dir, |n| glob_match(&pat, &n.chars().collect::<Vec<_>>()))?;
+            if found.is_empty() {
+                return Err(InputError::new(
+                    a,
+                    InputErrorKind::Invalid("the pattern matches no file".into()),
+                ));
+            }
+            out.extend(found);
+            continue;
+        }
+        out.push(a.clone());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        let m = |p: &str, n: &str| glob_match(&p.chars().collect::<Vec<_>>(), &n.chars().collect::<Vec<_>>());
+        assert!(m("heap_*.pb.gz", "heap_001.pb.gz"));
+        assert!(m("heap_00?.pb.gz", "heap_001.pb.gz"));
+        assert!(!m("heap_*.pb.gz", "heap_001.txt"));
+        assert!(m("*", "x"));
+    }
+
+    #[test]
+    fn profile_names() {
+        assert!(looks_like_profile_name("heap_001.pb.gz"));
+        assert!(!looks_like_profile_name("groundtruth.json"));
+        assert!(!looks_like_profile_name(".hidden.pb"));
+    }
+}

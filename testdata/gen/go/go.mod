@@ -1,0 +1,3 @@
+module heapdiff.test/gen
+
+go 1.19

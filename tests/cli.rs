@@ -1,0 +1,315 @@
+//! The command line: exit codes, errors, stdin, output files, formats and determinism.
+
+mod util;
+
+use std::path::Path;
+
+use util::*;
+
+fn td(rel: &str) -> String {
+    testdata(rel).display().to_string()
+}
+
+fn leak_pair() -> [String; 2] {
+    [td("go/leak/heap_001.pb.gz"), td("go/leak/heap_004.pb.gz")]
+}
+
+#[test]
+fn version_and_help() {
+    let o = run(&["--version"], None);
+    assert!(o.status.success());
+    assert!(stdout(&o).starts_with("heapdiff "));
+    let o = run(&["--help"], None);
+    assert!(o.status.success());
+    let help = stdout(&o);
+    assert!(help.contains("diff"), "{help}");
+    assert!(help.contains("Exit codes"), "{help}");
+    let o = run(&["diff", "--help"], None);
+    let help = stdout(&o);
+    assert!(help.contains("Examples:"), "{help}");
+    assert!(help.contains("--sample-index"), "{help}");
+    assert!(help.contains("--format"), "{help}");
+}
+
+#[test]
+fn help_examples_run() {
+    // Every example in `diff --help` works on the bundled testdata.
+    let help = stdout(&run(&["diff", "--help"], None));
+    let dir = tempdir("examples");
+    let mut n = 0;
+    for line in help.lines().map(str::trim).filter(|l| l.starts_with("heapdiff ")) {
+        let args: Vec<String> = line
+            .split_whitespace()
+            .skip(1)
+            .map(|a| {
+                if a.starts_with("testdata/") {
+                    td(a.trim_start_matches("testdata/"))
+                } else if a.ends_with(".pb.gz") && !a.starts_with('-') {
+                    dir.join(a).display().to_string()
+                } else {
+                    a.to_string()
+                }
+            })
+            .collect();
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = run(&refs, None);
+        assert!(o.status.success(), "{line}: {}", stderr(&o));
+        n += 1;
+    }
+    assert!(n >= 2, "diff --help has examples");
+}
+
+#[test]
+fn diff_table_names_the_leak_first() {
+    let [a, b] = leak_pair();
+    let o = run(&["diff", &a, &b, "--color", "never"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let first_row = out
+        .lines()
+        .skip_while(|l| !l.contains("flat Δ"))
+        .nth(1)
+        .unwrap();
+    assert!(first_row.contains("main.(*hub).subscribe"), "{out}");
+    assert!(out.contains("total 151.7 KiB (155,360 B)"), "{out}");
+    assert!(out.contains("growth +444.1 KiB (+454,808 B)"), "{out}");
+    assert!(!out.contains('\x1b'));
+}
+
+fn tempdir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("heapdiff-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn bad_inputs_exit_2_with_one_line_naming_the_file() {
+    let good = td("crafted/small_base.pb");
+    let cases = [
+        ("crafted/does_not_exist.pb", "cannot read"),
+        ("crafted/empty.pb.gz", "empty file"),
+        ("crafted/not_a_profile.txt", "not a pprof profile"),
+        ("crafted/truncated.pb.gz", "truncated or corrupt gzip"),
+        ("crafted/truncated.pb", "truncated or not a profile"),
+        ("crafted/dangling_location.pb", "refers to location id 9"),
+        ("crafted/dangling_function.pb", "refers to function id 7"),
+        ("crafted/bad_string_index.pb", "refers to string 40"),
+        ("crafted/legacy_malformed.txt", "line 3"),
+        ("crafted/inuse_space_kilobytes.pb", "measured in"),
+    ];
+    for (file, what) in cases {
+        let bad = td(file);
+        for args in [[bad.as_str(), good.as_str()], [good.as_str(), bad.as_str()]] {
+            let o = run(&["diff", args[0], args[1]], None);
+            assert_eq!(o.status.code(), Some(2), "{file}: {}", stderr(&o));
+            let err = stderr(&o);
+            assert_eq!(err.lines().count(), 1, "{file}: one line: {err}");
+            assert!(err.contains(what), "{file}: {err}");
+            assert!(err.contains("crafted/"), "{file}: names a file: {err}");
+            assert!(!err.contains("panicked"), "{err}");
+            assert!(o.stdout.is_empty());
+        }
+    }
+}
+
+#[test]
+fn mismatched_sample_types_list_the_valid_types() {
+    let o = run(&["diff", &td("crafted/cpu.pb"), &td("crafted/small_base.pb")], None);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("valid types: inuse_objects/count, inuse_space/bytes"), "{err}");
+    let o = run(
+        &["diff", "-i", "alloc_space", &td("crafted/small_base.pb"), &td("crafted/small_new.pb.gz")],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("has no sample type \"alloc_space\""), "{}", stderr(&o));
+}
+
+#[test]
+fn profiles_without_samples_and_non_utf8_names_load() {
+    let o = run(&["diff", &td("crafted/no_samples.pb"), &td("crafted/small_new.pb.gz")], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("total 0 B (0 B)"), "{}", stdout(&o));
+    let o = run(
+        &["diff", "--format", "csv", &td("crafted/non_utf8_name.pb"), &td("crafted/small_new.pb.gz")],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("main.l\u{FFFD}ak,main.go,1024,0,-1024"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_failed_run_leaves_an_existing_output_file_alone() {
+    let dir = tempdir("clobber");
+    let out = dir.join("report.json");
+    std::fs::write(&out, b"precious").unwrap();
+    let o = run(
+        &["diff", "-f", "json", "-o", out.to_str().unwrap(), &td("crafted/truncated.pb.gz"), &td("crafted/small_base.pb")],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(std::fs::read(&out).unwrap(), b"precious");
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "no temporary file left");
+    // A good run replaces it.
+    let [a, b] = leak_pair();
+    let o = run(&["diff", "-f", "json", "-o", out.to_str().unwrap(), &a, &b], None);
+    assert!(o.status.success());
+    assert!(std::fs::read_to_string(&out).unwrap().contains("\"schema\""));
+}
+
+#[test]
+fn stdin_is_read_for_dash() {
+    let [a, b] = leak_pair();
+    let bytes = std::fs::read(&b).unwrap();
+    let o = run(&["diff", "-f", "json", &a, "-"], Some(&bytes));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["profiles"][1]["path"], "-");
+    assert_eq!(v["total_delta"], 454_808);
+    let o = run(&["diff", "-", "-"], Some(&bytes));
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn json_lists_every_changed_function_with_exact_values() {
+    let [a, b] = leak_pair();
+    let o = run(&["diff", "-f", "json", "--top", "1", &a, &b], None);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["schema"], "heapdiff.diff/1");
+    assert_eq!(v["sample_type"]["type"], "inuse_space");
+    assert_eq!(v["sample_type"]["unit"], "bytes");
+    assert_eq!(v["profiles"][0]["total"], 155_360);
+    assert_eq!(v["profiles"][1]["total"], 610_168);
+    assert!(v["profiles"][0]["time_nanos"].as_i64().unwrap() > 0);
+    let funcs = v["functions"].as_array().unwrap();
+    assert!(funcs.len() > 1, "--top does not limit JSON");
+    assert_eq!(funcs[0]["name"], "main.(*hub).subscribe");
+    assert_eq!(funcs[0]["flat_delta"], 445_440);
+    assert_eq!(funcs[0]["cum_delta"], 445_440);
+    assert!(funcs[0]["file"].as_str().unwrap().ends_with("main.go"));
+}
+
+#[test]
+fn every_format_is_deterministic() {
+    let [a, b] = leak_pair();
+    for f in ["table", "json", "csv", "markdown", "pprof"] {
+        let dir = tempdir(&format!("det-{f}"));
+        let p1 = dir.join("one");
+        let p2 = dir.join("two");
+        for p in [&p1, &p2] {
+            let o = run(&["diff", "-f", f, "-o", p.to_str().unwrap(), &a, &b], None);
+            assert!(o.status.success(), "{f}: {}", stderr(&o));
+        }
+        assert_eq!(std::fs::read(&p1).unwrap(), std::fs::read(&p2).unwrap(), "{f}");
+    }
+}
+
+#[test]
+fn markdown_and_csv_shapes() {
+    let [a, b] = leak_pair();
+    let md = stdout(&run(&["diff", "-f", "markdown", &a, &b], None));
+    assert!(md.starts_with("### heapdiff: inuse\\_space (bytes), 2 profiles"), "{md}");
+    assert!(md.contains("| flat Δ | cum Δ | function | file |"), "{md}");
+    assert!(md.contains("`main.(*hub).subscribe`"), "{md}");
+    let csv = stdout(&run(&["diff", "-f", "csv", &a, &b], None));
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("function,file,base_flat,new_flat,flat_delta,base_cum,new_cum,cum_delta")
+    );
+    assert!(lines.next().unwrap().starts_with("main.(*hub).subscribe,"));
+}
+
+#[test]
+fn pprof_output_reads_back_with_the_same_totals() {
+    let [a, b] = leak_pair();
+    let dir = tempdir("pprof");
+    let out = dir.join("delta.pb.gz");
+    let o = run(&["diff", "-f", "pprof", "-o", out.to_str().unwrap(), &a, &b], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let loaded = heapdiff::load::load(&out).unwrap();
+    let p = &loaded.profile;
+    let t = p.type_index("inuse_space").unwrap();
+    assert_eq!(p.total(t), 454_808);
+    let a2 = analyse(&[testdata("go/leak/heap_001.pb.gz"), testdata("go/leak/heap_004.pb.gz")], None);
+    let objects = a2.last().stacks.total_objects.unwrap() - a2.base().stacks.total_objects.unwrap();
+    assert_eq!(p.total(p.type_index("inuse_objects").unwrap()), objects);
+    // Function view of the delta equals the diff.
+    let d = analyse(&[out.clone(), out.clone()], None);
+    let single = d.function_totals(d.base());
+    let sub = d.catalog.funcs.iter().position(|f| f.name == "main.(*hub).subscribe").unwrap();
+    assert_eq!(single.flat[sub], 445_440);
+    // go tool pprof reads it too, when it is installed.
+    if let Ok(o) = std::process::Command::new("go")
+        .args(["tool", "pprof", "-top", "-unit=B"])
+        .arg(&out)
+        .output()
+        && o.status.success()
+    {
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(text.contains("main.(*hub).subscribe"), "{text}");
+        assert!(text.contains("445440B"), "{text}");
+    }
+}
+
+#[test]
+fn color_follows_flag_and_no_color() {
+    let [a, b] = leak_pair();
+    let o = run(&["diff", "--color", "always", &a, &b], None);
+    assert!(stdout(&o).contains("\x1b[31m"));
+    let o = bin()
+        .args(["diff", &a, &b])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&o.stdout).contains('\x1b'));
+    // Not a terminal: no colour by default.
+    let o = run(&["diff", &a, &b], None);
+    assert!(!stdout(&o).contains('\x1b'));
+}
+
+#[test]
+fn closed_pipe_exits_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let [a, b] = leak_pair();
+    let mut child = bin()
+        .args(["diff", "-f", "csv", &a, &b])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one byte, then close the pipe.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut one = [0u8; 1];
+    let _ = stdout.read(&mut one);
+    drop(stdout);
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.code() == Some(0), "{:?} {}", o.status, stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}
+
+#[test]
+fn legacy_text_and_proto_of_one_gc_cycle_agree() {
+    let proto = analyse(
+        &[testdata("go/leak/heap_001.pb.gz"), testdata("go/leak/heap_004.pb.gz")],
+        None,
+    );
+    let legacy = analyse(
+        &[testdata("go/leak/heap_001.txt.gz"), testdata("go/leak/heap_004.txt.gz")],
+        None,
+    );
+    assert_eq!(proto.base().total(), legacy.base().total());
+    assert_eq!(proto.last().total(), legacy.last().total());
+    let flat = |a: &heapdiff::analysis::Analysis| {
+        a.function_deltas()
+            .into_iter()
+            .find(|d| a.catalog.funcs[d.func as usize].name == "main.(*hub).subscribe")
+            .map(|d| d.flat_delta())
+    };
+    assert_eq!(flat(&proto), Some(445_440));
+    assert_eq!(flat(&legacy), Some(445_440));
+    assert!(Path::new(&td("go/leak/heap_001.txt.gz")).exists());
+}
