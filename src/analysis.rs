@@ -10,7 +10,6 @@ use std::path::PathBuf;
 use crate::error::InputError;
 use crate::load::Loaded;
 use crate::model::{SourceFormat, ValueType};
-use crate::prune;
 use crate::sample_type::{self, SampleIndex};
 use crate::stacks::{Catalog, FrameOptions, FuncId, StackValues};
 
@@ -77,52 +76,119 @@ impl FunctionDelta {
     }
 }
 
-/// Orders loaded inputs by their `time_nanos` when every one carries it; a stable sort keeps
-/// the argument order among equal times.
-pub fn order_inputs(inputs: &mut [Loaded], keep_order: bool) {
-    if !keep_order && inputs.iter().all(|l| l.profile.time_nanos > 0) {
-        inputs.sort_by_key(|l| l.profile.time_nanos);
+/// One input after cataloguing, before the sample type is chosen.
+struct Pending {
+    path: PathBuf,
+    format: SourceFormat,
+    time_nanos: i64,
+    duration_nanos: i64,
+    period: i64,
+    period_type: Option<ValueType>,
+    types: Vec<ValueType>,
+    default_type: Option<String>,
+    values: crate::stacks::AllValues,
+    warnings: Vec<String>,
+}
+
+/// Builds an [`Analysis`] one profile at a time, in argument order, so cataloguing overlaps
+/// with the decoding of later inputs.
+pub struct Builder {
+    opts: Options,
+    catalog: Catalog,
+    pending: Vec<Pending>,
+}
+
+impl Builder {
+    pub fn new(opts: &Options) -> Self {
+        Builder {
+            opts: opts.clone(),
+            catalog: Catalog::new(opts.frames),
+            pending: Vec::new(),
+        }
+    }
+
+    /// Adds the next input.
+    pub fn add(&mut self, inp: Loaded) {
+        let values = self.catalog.add_profile(&inp.profile);
+        let p = inp.profile;
+        self.pending.push(Pending {
+            path: inp.path,
+            format: p.format,
+            time_nanos: p.time_nanos,
+            duration_nanos: p.duration_nanos,
+            period: p.period,
+            period_type: p.period_type,
+            types: p.sample_types,
+            default_type: p.default_sample_type,
+            values,
+            warnings: inp.warnings,
+        });
+    }
+
+    /// Orders the inputs by their `time_nanos` when every one carries it (a stable sort keeps
+    /// the argument order among equal times), chooses the sample type, and aligns the values.
+    pub fn finish(mut self) -> Result<Analysis, InputError> {
+        if !self.opts.keep_order && self.pending.iter().all(|p| p.time_nanos > 0) {
+            self.pending.sort_by_key(|p| p.time_nanos);
+        }
+        let cands: Vec<sample_type::Candidate> = self
+            .pending
+            .iter()
+            .map(|p| sample_type::Candidate {
+                path: &p.path,
+                types: &p.types,
+                default: p.default_type.as_deref(),
+            })
+            .collect();
+        let sel = sample_type::select(&cands, self.opts.sample_index.as_ref())?;
+        let n = self.catalog.num_stacks();
+        let mut warnings = Vec::new();
+        let snapshots = self
+            .pending
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                warnings.extend(
+                    p.warnings
+                        .iter()
+                        .map(|w| format!("{}: {w}", p.path.display())),
+                );
+                let objects = sel.objects.as_ref().map(|o| o[i]);
+                Snapshot {
+                    stacks: p.values.select(sel.index[i], objects, n),
+                    path: p.path,
+                    format: p.format,
+                    time_nanos: p.time_nanos,
+                    duration_nanos: p.duration_nanos,
+                    period: p.period,
+                    period_type: p.period_type,
+                }
+            })
+            .collect();
+        Ok(Analysis {
+            sample_type: sel.sample_type,
+            catalog: self.catalog,
+            snapshots,
+            warnings,
+        })
     }
 }
 
 impl Analysis {
-    /// Prunes allocator frames as pprof does, chooses the sample type and aligns stacks.
-    pub fn build(mut inputs: Vec<Loaded>, opts: &Options) -> Result<Analysis, InputError> {
-        order_inputs(&mut inputs, opts.keep_order);
-        let sel = sample_type::select(&inputs, opts.sample_index.as_ref())?;
-        let mut warnings = Vec::new();
-        let mut catalog = Catalog::new(opts.frames);
-        let mut snapshots = Vec::with_capacity(inputs.len());
-        for (i, mut inp) in inputs.into_iter().enumerate() {
-            if let Some(w) = prune::apply_profile_rules(&mut inp.profile) {
-                warnings.push(format!("{}: {w}", inp.path.display()));
-            }
-            let objects = sel.objects.as_ref().map(|o| o[i]);
-            let stacks = catalog.add_profile(&inp.profile, sel.index[i], objects);
-            let p = &inp.profile;
-            snapshots.push(Snapshot {
-                path: inp.path,
-                format: p.format,
-                time_nanos: p.time_nanos,
-                duration_nanos: p.duration_nanos,
-                period: p.period,
-                period_type: p.period_type.clone(),
-                stacks,
-            });
+    /// Aligns already-loaded inputs.
+    pub fn build(inputs: Vec<Loaded>, opts: &Options) -> Result<Analysis, InputError> {
+        let mut b = Builder::new(opts);
+        for inp in inputs {
+            b.add(inp);
         }
-        let n = catalog.num_stacks();
-        for s in &mut snapshots {
-            s.stacks.values.resize(n, 0);
-            if let Some(o) = s.stacks.objects.as_mut() {
-                o.resize(n, 0);
-            }
-        }
-        Ok(Analysis {
-            sample_type: sel.sample_type,
-            catalog,
-            snapshots,
-            warnings,
-        })
+        b.finish()
+    }
+
+    /// Loads `paths` in parallel and aligns them as they arrive.
+    pub fn from_paths(paths: &[PathBuf], opts: &Options) -> Result<Analysis, InputError> {
+        let mut b = Builder::new(opts);
+        crate::load::load_each(paths, |inp| b.add(inp))?;
+        b.finish()
     }
 
     pub fn base(&self) -> &Snapshot {

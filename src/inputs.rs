@@ -19,7 +19,9 @@ fn looks_like_profile_name(name: &str) -> bool {
 fn glob_match(pat: &[char], name: &[char]) -> bool {
     match (pat.first(), name.first()) {
         (None, None) => true,
-        (Some('*'), _) => glob_match(&pat[1..], name) || (!name.is_empty() && glob_match(pat, &name[1..])),
+        (Some('*'), _) => {
+            glob_match(&pat[1..], name) || (!name.is_empty() && glob_match(pat, &name[1..]))
+        }
         (Some('?'), Some(_)) => glob_match(&pat[1..], &name[1..]),
         (Some(p), Some(n)) if p == n => glob_match(&pat[1..], &name[1..]),
         _ => false,
@@ -53,13 +55,19 @@ pub fn expand(args: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
             if found.is_empty() {
                 return Err(InputError::new(
                     a,
-                    InputErrorKind::Invalid("directory holds no profile files (*.pb.gz, *.pb, *.pprof, *.txt, ...)".into()),
+                    InputErrorKind::Invalid(
+                        "directory holds no profile files (*.pb.gz, *.pb, *.pprof, *.txt, ...)"
+                            .into(),
+                    ),
                 ));
             }
             out.extend(found);
             continue;
         }
-        let name = a.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = a
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if !a.exists() && (name.contains('*') || name.contains('?')) {
             let dir = match a.parent() {
                 Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -87,7 +95,12 @@ mod tests {
 
     #[test]
     fn globs() {
-        let m = |p: &str, n: &str| glob_match(&p.chars().collect::<Vec<_>>(), &n.chars().collect::<Vec<_>>());
+        let m = |p: &str, n: &str| {
+            glob_match(
+                &p.chars().collect::<Vec<_>>(),
+                &n.chars().collect::<Vec<_>>(),
+            )
+        };
         assert!(m("heap_*.pb.gz", "heap_001.pb.gz"));
         assert!(m("heap_00?.pb.gz", "heap_001.pb.gz"));
         assert!(!m("heap_*.pb.gz", "heap_001.txt"));

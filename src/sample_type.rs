@@ -3,9 +3,18 @@
 use std::fmt;
 use std::str::FromStr;
 
+use std::path::Path;
+
 use crate::error::{InputError, InputErrorKind};
-use crate::load::Loaded;
-use crate::model::{Profile, ValueType};
+use crate::model::ValueType;
+
+/// What selection needs to know of one input.
+#[derive(Clone, Copy, Debug)]
+pub struct Candidate<'a> {
+    pub path: &'a Path,
+    pub types: &'a [ValueType],
+    pub default: Option<&'a str>,
+}
 
 /// `--sample-index NAME|N`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,8 +58,8 @@ pub struct Selection {
     pub objects: Option<Vec<usize>>,
 }
 
-fn list_types(p: &Profile) -> String {
-    p.sample_types
+fn list_types(p: &Candidate) -> String {
+    p.types
         .iter()
         .map(|t| t.to_string())
         .collect::<Vec<_>>()
@@ -59,34 +68,34 @@ fn list_types(p: &Profile) -> String {
 
 /// Finds `name` in `p` by pprof's rules: the exact name, or the name without an `inuse_` prefix;
 /// heapdiff also accepts a name that gains the prefix (`space` finds `inuse_space`).
-fn find_by_name(p: &Profile, name: &str) -> Option<usize> {
+fn find_by_name(p: &Candidate, name: &str) -> Option<usize> {
     let no_inuse = name.strip_prefix("inuse_").unwrap_or(name);
-    p.sample_types
+    p.types
         .iter()
         .position(|t| t.ty == name)
-        .or_else(|| p.sample_types.iter().position(|t| t.ty == no_inuse))
+        .or_else(|| p.types.iter().position(|t| t.ty == no_inuse))
         .or_else(|| {
             let with = format!("inuse_{name}");
-            p.sample_types.iter().position(|t| t.ty == with)
+            p.types.iter().position(|t| t.ty == with)
         })
 }
 
 /// The default type of one profile: `inuse_space` when present, else the profile's
 /// `default_sample_type`, else the last type (pprof's rule).
-fn default_index(p: &Profile) -> usize {
+fn default_index(p: &Candidate) -> usize {
     if let Some(i) = find_by_name(p, "inuse_space") {
         return i;
     }
-    if let Some(d) = &p.default_sample_type
-        && let Some(i) = p.sample_types.iter().position(|t| &t.ty == d)
+    if let Some(d) = p.default
+        && let Some(i) = p.types.iter().position(|t| t.ty == d)
     {
         return i;
     }
-    p.sample_types.len() - 1
+    p.types.len() - 1
 }
 
 /// The object-count type paired with a byte type, if the profile has one.
-fn objects_for(p: &Profile, chosen: &ValueType) -> Option<usize> {
+fn objects_for(p: &Candidate, chosen: &ValueType) -> Option<usize> {
     if chosen.unit != "bytes" {
         return None;
     }
@@ -94,69 +103,69 @@ fn objects_for(p: &Profile, chosen: &ValueType) -> Option<usize> {
         Some(prefix) => format!("{prefix}objects"),
         None => return None,
     };
-    p.sample_types
+    p.types
         .iter()
         .position(|t| t.ty == want && t.unit == "count")
 }
 
 /// Resolves `--sample-index` (or the default) against all inputs.
-pub fn select(inputs: &[Loaded], wanted: Option<&SampleIndex>) -> Result<Selection, InputError> {
+pub fn select(inputs: &[Candidate], wanted: Option<&SampleIndex>) -> Result<Selection, InputError> {
     let first = &inputs[0];
     let first_idx = match wanted {
-        None => default_index(&first.profile),
+        None => default_index(first),
         Some(SampleIndex::Index(i)) => {
-            if *i >= first.profile.sample_types.len() {
+            if *i >= first.types.len() {
                 return Err(InputError::new(
-                    &first.path,
+                    first.path,
                     InputErrorKind::SampleType(format!(
                         "sample index {i} is out of range; valid types: {}",
-                        list_types(&first.profile)
+                        list_types(first)
                     )),
                 ));
             }
             *i
         }
-        Some(SampleIndex::Name(n)) => find_by_name(&first.profile, n).ok_or_else(|| {
+        Some(SampleIndex::Name(n)) => find_by_name(first, n).ok_or_else(|| {
             InputError::new(
-                &first.path,
+                first.path,
                 InputErrorKind::SampleType(format!(
                     "has no sample type {n:?}; valid types: {}",
-                    list_types(&first.profile)
+                    list_types(first)
                 )),
             )
         })?,
     };
-    let chosen = first.profile.sample_types[first_idx].clone();
+    let chosen = first.types[first_idx].clone();
     let mut index = Vec::with_capacity(inputs.len());
     let mut objects = Some(Vec::with_capacity(inputs.len()));
     for inp in inputs {
-        let i = find_by_name(&inp.profile, &chosen.ty).ok_or_else(|| {
+        let i = find_by_name(inp, &chosen.ty).ok_or_else(|| {
             InputError::new(
-                &inp.path,
+                inp.path,
                 InputErrorKind::SampleType(format!(
                     "has no sample type {:?} (chosen from {}); valid types: {}",
                     chosen.ty,
                     first.path.display(),
-                    list_types(&inp.profile)
+                    list_types(inp)
                 )),
             )
         })?;
-        let t = &inp.profile.sample_types[i];
+        let t = &inp.types[i];
         if t.unit != chosen.unit {
             return Err(InputError::new(
-                &inp.path,
+                inp.path,
                 InputErrorKind::SampleType(format!(
                     "sample type {} is measured in {:?} here but in {:?} in {}; valid types: {}",
                     t.ty,
                     t.unit,
                     chosen.unit,
                     first.path.display(),
-                    list_types(&inp.profile)
+                    list_types(inp)
                 )),
             ));
         }
         index.push(i);
-        match (objects.as_mut(), objects_for(&inp.profile, t)) {
+        match (objects.as_mut(), objects_for(inp, t)) {
             (Some(v), Some(o)) => v.push(o),
             _ => objects = None,
         }

@@ -323,20 +323,19 @@ impl Catalog {
         id
     }
 
-    /// Adds the samples of `p` for sample type `ty` (and object counts from `objects`, when given)
-    /// and returns the profile's values per stack.
-    pub fn add_profile(&mut self, p: &Profile, ty: usize, objects: Option<usize>) -> StackValues {
+    /// Adds the samples of `p` and returns its values per stack for every sample type.
+    pub fn add_profile(&mut self, p: &Profile) -> AllValues {
         let (lf, lr) = self.location_frames(p);
-        let mut values: Vec<i64> = Vec::new();
-        let mut objs: Vec<i64> = Vec::new();
-        let mut total = 0i64;
-        let mut total_objects = 0i64;
+        let n = p.sample_types.len();
+        let mut rows: Vec<i64> = Vec::with_capacity((self.num_stacks() + p.num_samples()) * n);
+        let mut totals = vec![0i64; n];
         let mut scratch: Vec<FrameId> = Vec::with_capacity(64);
+        self.stack_frames.reserve(p.sample_locs.len());
         for i in 0..p.num_samples() {
-            let v = p.value(i, ty);
-            let o = objects.map(|t| p.value(i, t)).unwrap_or(0);
-            total = total.wrapping_add(v);
-            total_objects = total_objects.wrapping_add(o);
+            let row = &p.values[i * n..(i + 1) * n];
+            for (t, v) in totals.iter_mut().zip(row) {
+                *t = t.wrapping_add(*v);
+            }
             scratch.clear();
             for &l in p.sample_locations(i) {
                 let (a, b) = lr[l as usize];
@@ -346,22 +345,52 @@ impl Catalog {
                 continue;
             }
             let s = self.intern_stack(&scratch) as usize;
-            if values.len() <= s {
-                values.resize(s + 1, 0);
-                if objects.is_some() {
-                    objs.resize(s + 1, 0);
-                }
+            if rows.len() < (s + 1) * n {
+                rows.resize((s + 1) * n, 0);
             }
-            values[s] = values[s].wrapping_add(v);
-            if objects.is_some() {
-                objs[s] = objs[s].wrapping_add(o);
+            for (d, v) in rows[s * n..(s + 1) * n].iter_mut().zip(row) {
+                *d = d.wrapping_add(*v);
             }
         }
+        AllValues {
+            ntypes: n,
+            rows,
+            totals,
+        }
+    }
+}
+
+/// One profile's values per stack for all of its sample types, before one is chosen.
+#[derive(Clone, Debug, Default)]
+pub struct AllValues {
+    pub ntypes: usize,
+    /// `ntypes` values per stack, stack after stack (shorter when later stacks are absent).
+    pub rows: Vec<i64>,
+    /// Per sample type, the sum over all samples (including samples with no stack).
+    pub totals: Vec<i64>,
+}
+
+impl AllValues {
+    /// The column for type `ty`, padded to `nstacks`.
+    pub fn column(&self, ty: usize, nstacks: usize) -> Vec<i64> {
+        let mut out: Vec<i64> = self
+            .rows
+            .iter()
+            .skip(ty)
+            .step_by(self.ntypes.max(1))
+            .copied()
+            .collect();
+        out.resize(nstacks, 0);
+        out
+    }
+
+    /// The chosen type (and object count type) as [`StackValues`].
+    pub fn select(&self, ty: usize, objects: Option<usize>, nstacks: usize) -> StackValues {
         StackValues {
-            values,
-            objects: objects.map(|_| objs),
-            total,
-            total_objects: objects.map(|_| total_objects),
+            values: self.column(ty, nstacks),
+            objects: objects.map(|o| self.column(o, nstacks)),
+            total: self.totals[ty],
+            total_objects: objects.map(|o| self.totals[o]),
         }
     }
 }

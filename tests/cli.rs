@@ -37,7 +37,11 @@ fn help_examples_run() {
     let help = stdout(&run(&["diff", "--help"], None));
     let dir = tempdir("examples");
     let mut n = 0;
-    for line in help.lines().map(str::trim).filter(|l| l.starts_with("heapdiff ")) {
+    for line in help
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("heapdiff "))
+    {
         let args: Vec<String> = line
             .split_whitespace()
             .skip(1)
@@ -115,29 +119,62 @@ fn bad_inputs_exit_2_with_one_line_naming_the_file() {
 
 #[test]
 fn mismatched_sample_types_list_the_valid_types() {
-    let o = run(&["diff", &td("crafted/cpu.pb"), &td("crafted/small_base.pb")], None);
-    assert_eq!(o.status.code(), Some(2));
-    let err = stderr(&o);
-    assert!(err.contains("valid types: inuse_objects/count, inuse_space/bytes"), "{err}");
     let o = run(
-        &["diff", "-i", "alloc_space", &td("crafted/small_base.pb"), &td("crafted/small_new.pb.gz")],
+        &["diff", &td("crafted/cpu.pb"), &td("crafted/small_base.pb")],
         None,
     );
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("has no sample type \"alloc_space\""), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("valid types: inuse_objects/count, inuse_space/bytes"),
+        "{err}"
+    );
+    let o = run(
+        &[
+            "diff",
+            "-i",
+            "alloc_space",
+            &td("crafted/small_base.pb"),
+            &td("crafted/small_new.pb.gz"),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("has no sample type \"alloc_space\""),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
 fn profiles_without_samples_and_non_utf8_names_load() {
-    let o = run(&["diff", &td("crafted/no_samples.pb"), &td("crafted/small_new.pb.gz")], None);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("total 0 B (0 B)"), "{}", stdout(&o));
     let o = run(
-        &["diff", "--format", "csv", &td("crafted/non_utf8_name.pb"), &td("crafted/small_new.pb.gz")],
+        &[
+            "diff",
+            &td("crafted/no_samples.pb"),
+            &td("crafted/small_new.pb.gz"),
+        ],
         None,
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("main.l\u{FFFD}ak,main.go,1024,0,-1024"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("total 0 B (0 B)"), "{}", stdout(&o));
+    let o = run(
+        &[
+            "diff",
+            "--format",
+            "csv",
+            &td("crafted/non_utf8_name.pb"),
+            &td("crafted/small_new.pb.gz"),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("main.l\u{FFFD}ak,main.go,1024,0,-1024"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -146,17 +183,36 @@ fn a_failed_run_leaves_an_existing_output_file_alone() {
     let out = dir.join("report.json");
     std::fs::write(&out, b"precious").unwrap();
     let o = run(
-        &["diff", "-f", "json", "-o", out.to_str().unwrap(), &td("crafted/truncated.pb.gz"), &td("crafted/small_base.pb")],
+        &[
+            "diff",
+            "-f",
+            "json",
+            "-o",
+            out.to_str().unwrap(),
+            &td("crafted/truncated.pb.gz"),
+            &td("crafted/small_base.pb"),
+        ],
         None,
     );
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(std::fs::read(&out).unwrap(), b"precious");
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "no temporary file left");
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        1,
+        "no temporary file left"
+    );
     // A good run replaces it.
     let [a, b] = leak_pair();
-    let o = run(&["diff", "-f", "json", "-o", out.to_str().unwrap(), &a, &b], None);
+    let o = run(
+        &["diff", "-f", "json", "-o", out.to_str().unwrap(), &a, &b],
+        None,
+    );
     assert!(o.status.success());
-    assert!(std::fs::read_to_string(&out).unwrap().contains("\"schema\""));
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .contains("\"schema\"")
+    );
 }
 
 #[test]
@@ -202,7 +258,11 @@ fn every_format_is_deterministic() {
             let o = run(&["diff", "-f", f, "-o", p.to_str().unwrap(), &a, &b], None);
             assert!(o.status.success(), "{f}: {}", stderr(&o));
         }
-        assert_eq!(std::fs::read(&p1).unwrap(), std::fs::read(&p2).unwrap(), "{f}");
+        assert_eq!(
+            std::fs::read(&p1).unwrap(),
+            std::fs::read(&p2).unwrap(),
+            "{f}"
+        );
     }
 }
 
@@ -210,7 +270,10 @@ fn every_format_is_deterministic() {
 fn markdown_and_csv_shapes() {
     let [a, b] = leak_pair();
     let md = stdout(&run(&["diff", "-f", "markdown", &a, &b], None));
-    assert!(md.starts_with("### heapdiff: inuse\\_space (bytes), 2 profiles"), "{md}");
+    assert!(
+        md.starts_with("### heapdiff: inuse\\_space (bytes), 2 profiles"),
+        "{md}"
+    );
     assert!(md.contains("| flat Δ | cum Δ | function | file |"), "{md}");
     assert!(md.contains("`main.(*hub).subscribe`"), "{md}");
     let csv = stdout(&run(&["diff", "-f", "csv", &a, &b], None));
@@ -227,19 +290,33 @@ fn pprof_output_reads_back_with_the_same_totals() {
     let [a, b] = leak_pair();
     let dir = tempdir("pprof");
     let out = dir.join("delta.pb.gz");
-    let o = run(&["diff", "-f", "pprof", "-o", out.to_str().unwrap(), &a, &b], None);
+    let o = run(
+        &["diff", "-f", "pprof", "-o", out.to_str().unwrap(), &a, &b],
+        None,
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let loaded = heapdiff::load::load(&out).unwrap();
     let p = &loaded.profile;
     let t = p.type_index("inuse_space").unwrap();
     assert_eq!(p.total(t), 454_808);
-    let a2 = analyse(&[testdata("go/leak/heap_001.pb.gz"), testdata("go/leak/heap_004.pb.gz")], None);
+    let a2 = analyse(
+        &[
+            testdata("go/leak/heap_001.pb.gz"),
+            testdata("go/leak/heap_004.pb.gz"),
+        ],
+        None,
+    );
     let objects = a2.last().stacks.total_objects.unwrap() - a2.base().stacks.total_objects.unwrap();
     assert_eq!(p.total(p.type_index("inuse_objects").unwrap()), objects);
     // Function view of the delta equals the diff.
     let d = analyse(&[out.clone(), out.clone()], None);
     let single = d.function_totals(d.base());
-    let sub = d.catalog.funcs.iter().position(|f| f.name == "main.(*hub).subscribe").unwrap();
+    let sub = d
+        .catalog
+        .funcs
+        .iter()
+        .position(|f| f.name == "main.(*hub).subscribe")
+        .unwrap();
     assert_eq!(single.flat[sub], 445_440);
     // go tool pprof reads it too, when it is installed.
     if let Ok(o) = std::process::Command::new("go")
@@ -294,11 +371,17 @@ fn closed_pipe_exits_quietly() {
 #[test]
 fn legacy_text_and_proto_of_one_gc_cycle_agree() {
     let proto = analyse(
-        &[testdata("go/leak/heap_001.pb.gz"), testdata("go/leak/heap_004.pb.gz")],
+        &[
+            testdata("go/leak/heap_001.pb.gz"),
+            testdata("go/leak/heap_004.pb.gz"),
+        ],
         None,
     );
     let legacy = analyse(
-        &[testdata("go/leak/heap_001.txt.gz"), testdata("go/leak/heap_004.txt.gz")],
+        &[
+            testdata("go/leak/heap_001.txt.gz"),
+            testdata("go/leak/heap_004.txt.gz"),
+        ],
         None,
     );
     assert_eq!(proto.base().total(), legacy.base().total());

@@ -116,10 +116,30 @@ macro_rules! exact {
     };
 }
 
-exact!(testdata_go_leak, "testdata/go/leak", "refs", ["inuse_space", "inuse_objects"]);
-exact!(testdata_go_cache, "testdata/go/cache", "refs", ["inuse_space", "inuse_objects"]);
-exact!(testdata_go_steady, "testdata/go/steady", "refs", ["inuse_space", "inuse_objects"]);
-exact!(testdata_go_leak_sampled, "testdata/go/leak_sampled", "refs", ["inuse_space", "inuse_objects"]);
+exact!(
+    testdata_go_leak,
+    "testdata/go/leak",
+    "refs",
+    ["inuse_space", "inuse_objects"]
+);
+exact!(
+    testdata_go_cache,
+    "testdata/go/cache",
+    "refs",
+    ["inuse_space", "inuse_objects"]
+);
+exact!(
+    testdata_go_steady,
+    "testdata/go/steady",
+    "refs",
+    ["inuse_space", "inuse_objects"]
+);
+exact!(
+    testdata_go_leak_sampled,
+    "testdata/go/leak_sampled",
+    "refs",
+    ["inuse_space", "inuse_objects"]
+);
 exact!(
     go_linear_leak,
     "go/linear_leak",

@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use crate::analysis::{Analysis, Options};
 use crate::cli::DiffArgs;
-use crate::load;
 use crate::output;
 use crate::render::{self, Format, Style};
 use crate::report::Report;
@@ -31,7 +30,6 @@ pub fn run(args: &DiffArgs, color: bool) -> anyhow::Result<ExitCode> {
             paths.len()
         );
     }
-    let loaded = load::load_all(&paths)?;
     let opts = Options {
         sample_index: args.input.sample_index.clone(),
         frames: crate::stacks::FrameOptions {
@@ -39,7 +37,7 @@ pub fn run(args: &DiffArgs, color: bool) -> anyhow::Result<ExitCode> {
         },
         keep_order: args.input.keep_order,
     };
-    let analysis = Analysis::build(loaded, &opts)?;
+    let analysis = Analysis::from_paths(&paths, &opts)?;
     let to_file = args.output.as_ref().is_some_and(|p| p.as_os_str() != "-");
     let style = Style {
         color: color && !to_file,

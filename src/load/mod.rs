@@ -3,6 +3,7 @@
 
 mod legacy;
 mod proto;
+mod wire;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -15,6 +16,8 @@ use crate::model::Profile;
 pub struct Loaded {
     pub path: PathBuf,
     pub profile: Profile,
+    /// Problems that did not stop loading (reported with the results).
+    pub warnings: Vec<String>,
 }
 
 /// Reads all bytes of `path` (`-` is standard input).
@@ -67,18 +70,34 @@ pub fn load(path: &Path) -> Result<Loaded, InputError> {
         return Err(InputError::new(path, InputErrorKind::Empty));
     }
     let data = gunzip_if_needed(path, raw)?;
-    let profile = parse_bytes(path, &data)?;
+    let mut profile = parse_bytes(path, &data)?;
+    drop(data);
+    // pprof prunes allocator frames on load; after that, samples with the same stack can be
+    // summed (heapdiff keeps no labels), which makes every later stage cheaper.
+    let warnings = crate::prune::apply_profile_rules(&mut profile)
+        .into_iter()
+        .collect();
+    profile.merge_identical_samples();
     Ok(Loaded {
         path: path.to_path_buf(),
         profile,
+        warnings,
     })
 }
 
 /// Loads several profiles, decoding them in parallel. Results keep the order of `paths`; the
 /// first error (in that order) is returned.
 pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Loaded>, InputError> {
-    let stdin_count = paths.iter().filter(|p| p.as_os_str() == "-").count();
-    if stdin_count > 1 {
+    let mut out = Vec::with_capacity(paths.len());
+    load_each(paths, |l| out.push(l))?;
+    Ok(out)
+}
+
+/// Decodes `paths` on worker threads and hands each profile to `each` on the calling thread,
+/// in the order of `paths`, as soon as it and all before it are ready. Stops at the first error
+/// in that order.
+pub fn load_each(paths: &[PathBuf], mut each: impl FnMut(Loaded)) -> Result<(), InputError> {
+    if paths.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
         return Err(InputError::new(
             "-",
             InputErrorKind::Invalid("standard input can be read only once".into()),
@@ -90,30 +109,45 @@ pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Loaded>, InputError> {
         .min(paths.len())
         .max(1);
     if threads == 1 {
-        return paths.iter().map(|p| load(p)).collect();
+        for p in paths {
+            each(load(p)?);
+        }
+        return Ok(());
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<Option<Result<Loaded, InputError>>> = Vec::new();
-    results.resize_with(paths.len(), || None);
-    let slots = std::sync::Mutex::new(results);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<Loaded, InputError>)>();
     std::thread::scope(|s| {
         for _ in 0..threads {
-            s.spawn(|| {
-                loop {
+            let tx = tx.clone();
+            let (next, stop) = (&next, &stop);
+            s.spawn(move || {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    if i >= paths.len() {
+                    if i >= paths.len() || tx.send((i, load(&paths[i]))).is_err() {
                         break;
                     }
-                    let r = load(&paths[i]);
-                    slots.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(r);
                 }
             });
         }
-    });
-    slots
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .into_iter()
-        .map(|r| r.expect("every input is loaded"))
-        .collect()
+        drop(tx);
+        let mut ready: Vec<Option<Result<Loaded, InputError>>> = Vec::new();
+        ready.resize_with(paths.len(), || None);
+        let mut want = 0;
+        for (i, r) in rx {
+            ready[i] = Some(r);
+            while want < paths.len() {
+                match ready[want].take() {
+                    Some(Ok(l)) => each(l),
+                    Some(Err(e)) => {
+                        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                        return Err(e);
+                    }
+                    None => break,
+                }
+                want += 1;
+            }
+        }
+        Ok(())
+    })
 }

@@ -2,8 +2,6 @@
 
 use std::collections::HashMap;
 
-use prost::Message;
-
 use crate::error::InputErrorKind;
 use crate::model::{Function, Line, Location, Mapping, Profile, SourceFormat, ValueType};
 use crate::proto;
@@ -45,11 +43,12 @@ impl IdIndex {
 }
 
 pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
-    let p = proto::Profile::decode(data).map_err(|e| {
+    let decoded = super::wire::decode(data).map_err(|e| {
         InputErrorKind::NotAProfile(format!(
             "profile.proto decoding failed, so the file is truncated or not a profile ({e})"
         ))
     })?;
+    let p = &decoded.header;
     if p.sample_type.is_empty() {
         return Err(InputErrorKind::NotAProfile(
             "it decodes as protobuf but declares no sample types".into(),
@@ -174,30 +173,51 @@ pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
     }
 
     let ntypes = sample_types.len();
-    let total_locs: usize = p.sample.iter().map(|s| s.location_id.len()).sum();
-    let mut sample_locs = Vec::with_capacity(total_locs);
-    let mut sample_ranges = Vec::with_capacity(p.sample.len());
-    let mut values = Vec::with_capacity(p.sample.len() * ntypes);
-    for (i, smp) in p.sample.iter().enumerate() {
-        if smp.value.len() != ntypes {
-            return Err(InputErrorKind::Invalid(format!(
-                "sample {} has {} values but the profile declares {ntypes} sample types",
-                i + 1,
-                smp.value.len()
-            )));
-        }
+    let nsamples = decoded.samples.len();
+    // Every location id takes at least one byte, so the bodies' length bounds their count.
+    let id_bound: usize = decoded.samples.iter().map(|b| b.len()).sum();
+    let mut sample_locs: Vec<u32> = Vec::with_capacity(id_bound);
+    let mut sample_ranges = Vec::with_capacity(nsamples);
+    let mut values = Vec::with_capacity(nsamples * ntypes);
+    let nlocs = locations.len();
+    let mut bad_id = None;
+    for (i, body) in decoded.samples.iter().enumerate() {
         let start = sample_locs.len() as u32;
-        for &id in &smp.location_id {
-            let idx = loc_ids.get(id, locations.len()).ok_or_else(|| {
-                InputErrorKind::Invalid(format!(
+        let n = super::wire::decode_sample(
+            body,
+            &mut |id| match loc_ids.get(id, nlocs) {
+                Some(idx) => {
+                    sample_locs.push(idx);
+                    Ok(())
+                }
+                None => {
+                    bad_id = Some(id);
+                    Err(String::new())
+                }
+            },
+            &mut values,
+        );
+        match (n, bad_id) {
+            (Err(_), Some(id)) => {
+                return Err(InputErrorKind::Invalid(format!(
                     "sample {} refers to location id {id}, which is not in the profile",
                     i + 1
-                ))
-            })?;
-            sample_locs.push(idx);
+                )));
+            }
+            (Err(e), None) => {
+                return Err(InputErrorKind::NotAProfile(format!(
+                    "profile.proto decoding failed, so the file is truncated or not a profile ({e})"
+                )));
+            }
+            (Ok(n), _) if n != ntypes => {
+                return Err(InputErrorKind::Invalid(format!(
+                    "sample {} has {n} values but the profile declares {ntypes} sample types",
+                    i + 1
+                )));
+            }
+            _ => {}
         }
         sample_ranges.push((start, sample_locs.len() as u32));
-        values.extend_from_slice(&smp.value);
     }
 
     Ok(Profile {
