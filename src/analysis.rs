@@ -26,11 +26,15 @@ pub struct Options {
 #[derive(Clone, Debug)]
 pub struct Snapshot {
     pub path: PathBuf,
+    /// Position of this input on the command line (snapshots may be reordered by time).
+    pub arg_index: usize,
     pub format: SourceFormat,
     pub time_nanos: i64,
     pub duration_nanos: i64,
     pub period: i64,
     pub period_type: Option<ValueType>,
+    /// Who most likely wrote the profile.
+    pub producer_hint: Option<crate::model::Producer>,
     pub stacks: StackValues,
 }
 
@@ -79,11 +83,13 @@ impl FunctionDelta {
 /// One input after cataloguing, before the sample type is chosen.
 struct Pending {
     path: PathBuf,
+    arg_index: usize,
     format: SourceFormat,
     time_nanos: i64,
     duration_nanos: i64,
     period: i64,
     period_type: Option<ValueType>,
+    producer: Option<crate::model::Producer>,
     types: Vec<ValueType>,
     default_type: Option<String>,
     values: crate::stacks::AllValues,
@@ -110,14 +116,17 @@ impl Builder {
     /// Adds the next input.
     pub fn add(&mut self, inp: Loaded) {
         let values = self.catalog.add_profile(&inp.profile);
+        let producer = inp.profile.producer();
         let p = inp.profile;
         self.pending.push(Pending {
+            arg_index: self.pending.len(),
             path: inp.path,
             format: p.format,
             time_nanos: p.time_nanos,
             duration_nanos: p.duration_nanos,
             period: p.period,
             period_type: p.period_type,
+            producer,
             types: p.sample_types,
             default_type: p.default_sample_type,
             values,
@@ -154,14 +163,17 @@ impl Builder {
                         .map(|w| format!("{}: {w}", p.path.display())),
                 );
                 let objects = sel.objects.as_ref().map(|o| o[i]);
+                let bytes = sel.bytes.as_ref().map(|b| b[i]);
                 Snapshot {
-                    stacks: p.values.select(sel.index[i], objects, n),
+                    stacks: p.values.select(sel.index[i], objects, bytes, n),
                     path: p.path,
+                    arg_index: p.arg_index,
                     format: p.format,
                     time_nanos: p.time_nanos,
                     duration_nanos: p.duration_nanos,
                     period: p.period,
                     period_type: p.period_type,
+                    producer_hint: p.producer,
                 }
             })
             .collect();

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::rank::By;
 use crate::render::Format;
 use crate::sample_type::SampleIndex;
 
@@ -37,7 +38,7 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    Diff(DiffArgs),
+    Diff(Box<DiffArgs>),
     /// Regenerate man pages and shell completions (for maintainers).
     #[command(hide = true)]
     Generate(GenerateArgs),
@@ -66,10 +67,12 @@ pub struct ProfileOptions {
     pub keep_order: bool,
 }
 
-/// Compare a base heap profile with one or more later ones and show what grew.
+/// Compare a base heap profile with later ones: rank the sites that leak, and gate CI on growth.
 ///
 /// Reads profile.proto files (gzipped or not) and Go's legacy text heap profiles; `-` reads
-/// standard input. Per function, flat and cum deltas equal `go tool pprof -diff_base=BASE NEW`.
+/// standard input. With three or more snapshots each site gets a series, a slope, a fit and a
+/// class (leak, growing, sawtooth, plateau, shrinking, noise). Per function, flat and cum
+/// deltas (in JSON) equal `go tool pprof -diff_base=BASE NEW`.
 #[derive(Debug, Args)]
 #[command(after_help = DIFF_EXAMPLES)]
 pub struct DiffArgs {
@@ -92,12 +95,75 @@ pub struct DiffArgs {
     /// Rows the table and Markdown show (JSON, CSV and pprof always hold every change).
     #[arg(long, default_value_t = 20, value_name = "N", help_heading = "Output")]
     pub top: usize,
+
+    /// What one ranked row stands for: the leak site (first frame from the leaf that is not
+    /// allocator or runtime machinery), the leaf function (pprof's flat), or the whole stack.
+    #[arg(long, value_enum, default_value_t = By::Site, help_heading = "Ranking")]
+    pub by: By,
+
+    #[command(flatten)]
+    pub sites: SiteArgs,
+
+    /// Work done at each snapshot, in argument order (e.g. requests served: 3000,6000,9000);
+    /// slopes are then given per unit of work.
+    #[arg(
+        long,
+        value_name = "N,N,...",
+        value_delimiter = ',',
+        conflicts_with = "work_step",
+        help_heading = "Ranking"
+    )]
+    pub work: Option<Vec<f64>>,
+
+    /// Work done between consecutive snapshots (the same every time).
+    #[arg(long, value_name = "N", help_heading = "Ranking")]
+    pub work_step: Option<f64>,
+
+    /// Name of a unit of work, for output ("≈330 B per request").
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "unit",
+        help_heading = "Ranking"
+    )]
+    pub work_unit: String,
+
+    /// Exit 1 when the total grew by more than SIZE (10MiB, 512KB, 4096; a plain number for
+    /// object counts).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, help_heading = "CI gates")]
+    pub fail_on_growth: Option<i64>,
+
+    /// Exit 1 when any ranked site grew by more than SIZE.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, help_heading = "CI gates")]
+    pub fail_on_site_growth: Option<i64>,
+
+    /// Exit 1 when any site is classed `leak` (needs three or more snapshots).
+    #[arg(long, help_heading = "CI gates")]
+    pub fail_on_leaks: bool,
+}
+
+/// Adjusting which frames are allocator or runtime machinery.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SiteArgs {
+    /// Also treat frames matching REGEX as machinery, never a leak site (repeatable).
+    #[arg(long, value_name = "REGEX", help_heading = "Ranking")]
+    pub skip: Vec<String>,
+
+    /// Never treat frames matching REGEX as machinery, even when a built-in list does
+    /// (repeatable).
+    #[arg(long, value_name = "REGEX", help_heading = "Ranking")]
+    pub keep: Vec<String>,
+}
+
+fn parse_size(s: &str) -> Result<i64, String> {
+    crate::units::parse_size(s)
 }
 
 const DIFF_EXAMPLES: &str = "\
 Examples:
   heapdiff diff testdata/go/leak/heap_001.pb.gz testdata/go/leak/heap_004.pb.gz
-  heapdiff diff --format json testdata/go/leak
+  heapdiff diff --work-step 500 --work-unit request testdata/go/leak
+  heapdiff diff --fail-on-leaks --fail-on-growth 1MiB testdata/go/leak
   heapdiff diff --format pprof -o delta.pb.gz testdata/go/leak
 
 Exit codes:

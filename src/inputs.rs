@@ -6,13 +6,39 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{InputError, InputErrorKind};
 
-/// File name endings taken from a directory.
-const PROFILE_ENDINGS: [&str; 10] = [
-    ".pb.gz", ".pb", ".pprof", ".prof", ".proto", ".heap", ".txt", ".txt.gz", ".jeheap", ".gz",
+/// File name endings taken from a directory, most preferred first. A directory often holds
+/// the same snapshots in two formats (Go's proto and legacy text, jemalloc's pprof and raw
+/// dump); only files of the most preferred ending present are taken.
+const PROFILE_ENDINGS: [&str; 12] = [
+    ".pb.gz",
+    ".pprof.gz",
+    ".pb",
+    ".pprof",
+    ".prof",
+    ".proto",
+    ".heap",
+    ".jeheap",
+    ".txt.gz",
+    ".txt",
+    ".prof.gz",
+    ".gz",
 ];
 
+/// The preferred ending a file name has, if any (the longest match wins, so `x.txt.gz` is
+/// `.txt.gz`, not `.gz`).
+fn ending(name: &str) -> Option<&'static str> {
+    if name.starts_with('.') {
+        return None;
+    }
+    PROFILE_ENDINGS
+        .iter()
+        .filter(|e| name.ends_with(**e))
+        .max_by_key(|e| e.len())
+        .copied()
+}
+
 fn looks_like_profile_name(name: &str) -> bool {
-    !name.starts_with('.') && PROFILE_ENDINGS.iter().any(|e| name.ends_with(e))
+    ending(name).is_some()
 }
 
 /// Matches `name` against a pattern with `*` (any run) and `?` (one character).
@@ -51,7 +77,17 @@ pub fn expand(args: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
             continue;
         }
         if a.is_dir() {
-            let found = sorted_entries(a, looks_like_profile_name)?;
+            let mut found = sorted_entries(a, looks_like_profile_name)?;
+            let best = PROFILE_ENDINGS.iter().find(|e| {
+                found.iter().any(|p| {
+                    ending(&p.file_name().unwrap_or_default().to_string_lossy()) == Some(**e)
+                })
+            });
+            if let Some(best) = best {
+                found.retain(|p| {
+                    ending(&p.file_name().unwrap_or_default().to_string_lossy()) == Some(*best)
+                });
+            }
             if found.is_empty() {
                 return Err(InputError::new(
                     a,
@@ -112,5 +148,15 @@ mod tests {
         assert!(looks_like_profile_name("heap_001.pb.gz"));
         assert!(!looks_like_profile_name("groundtruth.json"));
         assert!(!looks_like_profile_name(".hidden.pb"));
+        assert_eq!(ending("heap_001.txt.gz"), Some(".txt.gz"));
+        assert_eq!(ending("heap_001.pb.gz"), Some(".pb.gz"));
+    }
+
+    #[test]
+    fn a_directory_gives_one_kind_of_file() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/go/leak");
+        let got = expand(&[dir]).unwrap();
+        assert_eq!(got.len(), 4);
+        assert!(got.iter().all(|p| p.to_string_lossy().ends_with(".pb.gz")));
     }
 }

@@ -16,6 +16,7 @@ pub mod model;
 pub mod output;
 pub mod proto;
 pub mod prune;
+pub mod rank;
 pub mod render;
 pub mod report;
 pub mod sample_type;

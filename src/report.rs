@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::analysis::Analysis;
 use crate::model::{SourceFormat, ValueType};
+use crate::rank::{Axis, By, Class, Ranking};
 
 /// Version of the JSON document layout; bumped on incompatible changes.
 pub const JSON_SCHEMA: &str = "heapdiff.diff/1";
@@ -20,6 +21,8 @@ pub struct ProfileInfo {
     /// Sum of the matching object counts, when the profile has them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total_objects: Option<i64>,
+    /// Mean sampling interval in bytes (0 when the profile is not sampled by bytes).
+    pub sampling_bytes: i64,
 }
 
 /// One function's change: pprof's flat and cum, in the first and last snapshot.
@@ -35,6 +38,67 @@ pub struct FunctionRow {
     pub cum_delta: i64,
 }
 
+/// One ranked unit (a leak site by default).
+#[derive(Clone, Debug, Serialize)]
+pub struct SiteRow {
+    pub rank: usize,
+    /// The site's function (with `--by stack`, the stack from leaf to root).
+    pub function: String,
+    pub file: String,
+    pub line: i64,
+    pub class: Class,
+    /// Last value minus first.
+    pub delta: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delta_objects: Option<i64>,
+    /// Value per snapshot, in snapshot order.
+    pub series: Vec<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub series_objects: Option<Vec<i64>>,
+    /// Least-squares slope against time, per second (when the profiles carry timestamps).
+    pub slope_per_second: Option<f64>,
+    /// Least-squares slope against `--work`, per unit of work (when given).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_unit: Option<f64>,
+    pub slope_per_snapshot: f64,
+    /// R² of the line (three or more snapshots).
+    pub r2: Option<f64>,
+    /// Share of intervals in which the value grew.
+    pub grew_share: f64,
+    /// Standard deviation of `delta` from sampling (0 for unsampled profiles).
+    pub noise: f64,
+    /// Absent from the base snapshot.
+    pub new: bool,
+}
+
+/// A CI gate and whether it tripped.
+#[derive(Clone, Debug, Serialize)]
+pub struct GateResult {
+    pub gate: &'static str,
+    pub tripped: bool,
+    pub reason: String,
+}
+
+/// Gates the user asked for.
+#[derive(Clone, Debug, Default)]
+pub struct Gates {
+    pub growth: Option<i64>,
+    pub site_growth: Option<i64>,
+    pub leaks: bool,
+}
+
+/// How the ranking was made, for the reader.
+#[derive(Clone, Debug, Serialize)]
+pub struct RankingInfo {
+    pub by: By,
+    pub axis: Axis,
+    /// Name of a unit of work (`--work-unit`), when the axis is work.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub work_unit: Option<String>,
+    /// Changes smaller than this never count (0.1% of the larger total).
+    pub floor: i64,
+}
+
 /// The whole report.
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
@@ -43,8 +107,12 @@ pub struct Report {
     pub profiles: Vec<ProfileInfo>,
     /// Last total minus first total.
     pub total_delta: i64,
+    pub ranking: RankingInfo,
+    /// Ranked units, most suspicious first.
+    pub sites: Vec<SiteRow>,
     /// Every function whose flat or cum changed, largest change first.
     pub functions: Vec<FunctionRow>,
+    pub gates: Vec<GateResult>,
     /// Facts about the inputs that change how to read the numbers.
     pub notes: Vec<String>,
     /// How many rows the human formats show (the data formats show all).
@@ -53,7 +121,13 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn new(a: &Analysis, top: usize) -> Report {
+    pub fn new(
+        a: &Analysis,
+        ranking: Ranking,
+        work_unit: Option<String>,
+        gates: &Gates,
+        top: usize,
+    ) -> Report {
         let profiles = a
             .snapshots
             .iter()
@@ -63,6 +137,7 @@ impl Report {
                 time_nanos: s.time_nanos,
                 total: s.stacks.total,
                 total_objects: s.stacks.total_objects,
+                sampling_bytes: crate::rank::sampling_rate(s) as i64,
             })
             .collect();
         let functions = a
@@ -82,15 +157,112 @@ impl Report {
                 }
             })
             .collect();
-        Report {
+        let sites: Vec<SiteRow> = ranking
+            .units
+            .into_iter()
+            .map(|u| SiteRow {
+                rank: u.rank,
+                function: u.name,
+                file: u.file,
+                line: u.line,
+                class: u.class,
+                delta: u.delta,
+                delta_objects: u.delta_objects,
+                series: u.series,
+                series_objects: u.objects,
+                slope_per_second: u.slope_per_second,
+                per_unit: u.per_unit,
+                slope_per_snapshot: u.slope_per_snapshot,
+                r2: u.r2,
+                grew_share: u.grew_share,
+                noise: u.noise,
+                new: u.new,
+            })
+            .collect();
+        let mut notes = a.warnings.clone();
+        notes.extend(producer_notes(a));
+        let mut r = Report {
             schema: JSON_SCHEMA,
             sample_type: a.sample_type.clone(),
             profiles,
             total_delta: a.total_delta(),
+            ranking: RankingInfo {
+                by: ranking.by,
+                axis: ranking.axis,
+                work_unit: work_unit.filter(|_| ranking.axis == Axis::Work),
+                floor: ranking.floor,
+            },
+            sites,
             functions,
-            notes: a.warnings.clone(),
+            gates: Vec::new(),
+            notes,
             top,
+        };
+        r.gates = r.evaluate(gates);
+        r
+    }
+
+    fn evaluate(&self, g: &Gates) -> Vec<GateResult> {
+        let unit = &self.sample_type.unit;
+        let mut out = Vec::new();
+        if let Some(limit) = g.growth {
+            let tripped = self.total_delta > limit;
+            out.push(GateResult {
+                gate: "fail_on_growth",
+                tripped,
+                reason: format!(
+                    "total growth {} {} the limit {}",
+                    crate::units::delta(self.total_delta, unit),
+                    if tripped { "exceeds" } else { "is within" },
+                    crate::units::value(limit, unit)
+                ),
+            });
         }
+        if let Some(limit) = g.site_growth {
+            let over: Vec<&SiteRow> = self.sites.iter().filter(|s| s.delta > limit).collect();
+            out.push(GateResult {
+                gate: "fail_on_site_growth",
+                tripped: !over.is_empty(),
+                reason: if over.is_empty() {
+                    format!(
+                        "no site grew by more than {}",
+                        crate::units::value(limit, unit)
+                    )
+                } else {
+                    format!(
+                        "{} site(s) grew by more than {}: {}",
+                        over.len(),
+                        crate::units::value(limit, unit),
+                        list(&over, unit)
+                    )
+                },
+            });
+        }
+        if g.leaks {
+            let leaks: Vec<&SiteRow> = self
+                .sites
+                .iter()
+                .filter(|s| s.class == Class::Leak)
+                .collect();
+            out.push(GateResult {
+                gate: "fail_on_leaks",
+                tripped: !leaks.is_empty(),
+                reason: if leaks.is_empty() {
+                    if self.profiles.len() < 3 {
+                        "no site classed leak (telling a leak from a plateau needs three or more snapshots)".into()
+                    } else {
+                        "no site classed leak".into()
+                    }
+                } else {
+                    format!("{} site(s) classed leak: {}", leaks.len(), list(&leaks, unit))
+                },
+            });
+        }
+        out
+    }
+
+    pub fn tripped(&self) -> bool {
+        self.gates.iter().any(|g| g.tripped)
     }
 
     pub fn base(&self) -> &ProfileInfo {
@@ -107,8 +279,62 @@ impl Report {
         (b != 0).then(|| self.total_delta as f64 * 100.0 / b.unsigned_abs() as f64)
     }
 
-    /// The rows the human formats show.
+    /// The ranked rows the human formats show.
+    pub fn shown_sites(&self) -> &[SiteRow] {
+        &self.sites[..self.sites.len().min(self.top)]
+    }
+
+    /// The function rows the human formats show.
     pub fn shown_functions(&self) -> &[FunctionRow] {
         &self.functions[..self.functions.len().min(self.top)]
     }
+
+    /// The header of the slope column and how to read each value, for the human formats.
+    pub fn slope_label(&self) -> Option<String> {
+        if self.profiles.len() < 3 {
+            return None;
+        }
+        Some(match (&self.ranking.axis, &self.ranking.work_unit) {
+            (Axis::Work, Some(u)) => format!("per {u}"),
+            (Axis::Work, None) => "per unit".into(),
+            (Axis::Time, _) => "per second".into(),
+            (Axis::Snapshot, _) => "per snapshot".into(),
+        })
+    }
+
+    /// The slope a human format shows for a row.
+    pub fn slope_of(&self, s: &SiteRow) -> Option<f64> {
+        self.slope_label()?;
+        Some(match self.ranking.axis {
+            Axis::Work => s.per_unit.unwrap_or(0.0),
+            Axis::Time => s.slope_per_second.unwrap_or(0.0),
+            Axis::Snapshot => s.slope_per_snapshot,
+        })
+    }
+}
+
+fn list(rows: &[&SiteRow], unit: &str) -> String {
+    let mut parts: Vec<String> = rows
+        .iter()
+        .take(3)
+        .map(|s| format!("{} ({})", s.function, crate::units::delta(s.delta, unit)))
+        .collect();
+    if rows.len() > 3 {
+        parts.push(format!("and {} more", rows.len() - 3));
+    }
+    parts.join(", ")
+}
+
+/// Notes that depend on who wrote the profiles.
+fn producer_notes(a: &Analysis) -> Vec<String> {
+    let mut notes = Vec::new();
+    if a.snapshots
+        .iter()
+        .any(|s| s.producer_hint == Some(crate::model::Producer::Julia))
+    {
+        notes.push(
+            "PProf.jl profiles record allocations, not live heap: growth here is allocation volume, not retention".into(),
+        );
+    }
+    notes
 }

@@ -56,6 +56,9 @@ pub struct Selection {
     /// Index of the matching object count (e.g. `inuse_objects` for `inuse_space`) in each
     /// profile, when every profile has one.
     pub objects: Option<Vec<usize>>,
+    /// Index of the matching byte count (e.g. `inuse_space` for `inuse_objects`) in each
+    /// profile, when every profile has one. Used to estimate sampling noise of counts.
+    pub bytes: Option<Vec<usize>>,
 }
 
 fn list_types(p: &Candidate) -> String {
@@ -108,6 +111,17 @@ fn objects_for(p: &Candidate, chosen: &ValueType) -> Option<usize> {
         .position(|t| t.ty == want && t.unit == "count")
 }
 
+/// The byte type paired with an object-count type, if the profile has one.
+fn bytes_for(p: &Candidate, chosen: &ValueType) -> Option<usize> {
+    if chosen.unit != "count" {
+        return None;
+    }
+    let want = format!("{}space", chosen.ty.strip_suffix("objects")?);
+    p.types
+        .iter()
+        .position(|t| t.ty == want && t.unit == "bytes")
+}
+
 /// Resolves `--sample-index` (or the default) against all inputs.
 pub fn select(inputs: &[Candidate], wanted: Option<&SampleIndex>) -> Result<Selection, InputError> {
     let first = &inputs[0];
@@ -138,6 +152,7 @@ pub fn select(inputs: &[Candidate], wanted: Option<&SampleIndex>) -> Result<Sele
     let chosen = first.types[first_idx].clone();
     let mut index = Vec::with_capacity(inputs.len());
     let mut objects = Some(Vec::with_capacity(inputs.len()));
+    let mut bytes = Some(Vec::with_capacity(inputs.len()));
     for inp in inputs {
         let i = find_by_name(inp, &chosen.ty).ok_or_else(|| {
             InputError::new(
@@ -169,10 +184,15 @@ pub fn select(inputs: &[Candidate], wanted: Option<&SampleIndex>) -> Result<Sele
             (Some(v), Some(o)) => v.push(o),
             _ => objects = None,
         }
+        match (bytes.as_mut(), bytes_for(inp, t)) {
+            (Some(v), Some(o)) => v.push(o),
+            _ => bytes = None,
+        }
     }
     Ok(Selection {
         sample_type: chosen,
         index,
         objects,
+        bytes,
     })
 }

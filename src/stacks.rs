@@ -160,6 +160,8 @@ pub struct StackValues {
     /// The matching object count per stack, when the profile has one (e.g. `inuse_objects` for
     /// `inuse_space`).
     pub objects: Option<Vec<i64>>,
+    /// The matching byte count per stack, when the chosen type counts objects.
+    pub bytes: Option<Vec<i64>>,
     /// Sum of the chosen sample type over all samples (including samples with no stack).
     pub total: i64,
     /// Sum of the object counts, when present.
@@ -385,10 +387,17 @@ impl AllValues {
     }
 
     /// The chosen type (and object count type) as [`StackValues`].
-    pub fn select(&self, ty: usize, objects: Option<usize>, nstacks: usize) -> StackValues {
+    pub fn select(
+        &self,
+        ty: usize,
+        objects: Option<usize>,
+        bytes: Option<usize>,
+        nstacks: usize,
+    ) -> StackValues {
         StackValues {
             values: self.column(ty, nstacks),
             objects: objects.map(|o| self.column(o, nstacks)),
+            bytes: bytes.map(|b| self.column(b, nstacks)),
             total: self.totals[ty],
             total_objects: objects.map(|o| self.totals[o]),
         }

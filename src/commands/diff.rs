@@ -6,8 +6,27 @@ use std::process::ExitCode;
 use crate::analysis::{Analysis, Options};
 use crate::cli::DiffArgs;
 use crate::output;
+use crate::rank::{self, RankOptions, SiteRules};
 use crate::render::{self, Format, Style};
-use crate::report::Report;
+use crate::report::{Gates, Report};
+
+/// Work done at each snapshot, in snapshot order, from `--work` (argument order) or
+/// `--work-step`.
+fn work_axis(args: &DiffArgs, a: &Analysis) -> anyhow::Result<Option<Vec<f64>>> {
+    if let Some(w) = &args.work {
+        if w.len() != a.snapshots.len() {
+            anyhow::bail!(
+                "--work has {} values but there are {} profiles",
+                w.len(),
+                a.snapshots.len()
+            );
+        }
+        return Ok(Some(a.snapshots.iter().map(|s| w[s.arg_index]).collect()));
+    }
+    Ok(args
+        .work_step
+        .map(|step| (0..a.snapshots.len()).map(|i| i as f64 * step).collect()))
+}
 
 pub fn run(args: &DiffArgs, color: bool) -> anyhow::Result<ExitCode> {
     if args.format == Format::Pprof
@@ -18,6 +37,7 @@ pub fn run(args: &DiffArgs, color: bool) -> anyhow::Result<ExitCode> {
             "--format pprof writes binary data: give -o FILE or redirect standard output"
         );
     }
+    let rules = SiteRules::new(&args.sites.skip, &args.sites.keep).map_err(anyhow::Error::msg)?;
     let paths = crate::inputs::expand(&args.profiles)?;
     if paths.len() < 2 {
         anyhow::bail!(
@@ -38,24 +58,42 @@ pub fn run(args: &DiffArgs, color: bool) -> anyhow::Result<ExitCode> {
         keep_order: args.input.keep_order,
     };
     let analysis = Analysis::from_paths(&paths, &opts)?;
+    let work = work_axis(args, &analysis)?;
     let to_file = args.output.as_ref().is_some_and(|p| p.as_os_str() != "-");
     let style = Style {
         color: color && !to_file,
     };
+    let ranking = rank::rank(
+        &analysis,
+        &RankOptions {
+            by: args.by,
+            work,
+            rules,
+        },
+    );
+    let gates = Gates {
+        growth: args.fail_on_growth,
+        site_growth: args.fail_on_site_growth,
+        leaks: args.fail_on_leaks,
+    };
+    let work_unit = Some(args.work_unit.clone());
+    let report = Report::new(&analysis, ranking, work_unit, &gates, args.top);
     let bytes = match args.format {
         Format::Pprof => render::pprof::render(&analysis),
-        f => {
-            let report = Report::new(&analysis, args.top);
-            match f {
-                Format::Table => render::table::render(&report, style),
-                Format::Json => render::json::render(&report),
-                Format::Csv => render::csv::render(&report),
-                Format::Markdown => render::markdown::render(&report),
-                Format::Pprof => unreachable!("handled above"),
-            }
-            .into_bytes()
-        }
+        Format::Table => render::table::render(&report, style).into_bytes(),
+        Format::Json => render::json::render(&report).into_bytes(),
+        Format::Csv => render::csv::render(&report).into_bytes(),
+        Format::Markdown => render::markdown::render(&report).into_bytes(),
     };
     output::write(args.output.as_deref(), &bytes)?;
-    Ok(ExitCode::SUCCESS)
+    let mut code = ExitCode::SUCCESS;
+    for g in report.gates.iter().filter(|g| g.tripped) {
+        eprintln!(
+            "heapdiff: gate {} tripped: {}",
+            g.gate.replace('_', "-"),
+            g.reason
+        );
+        code = ExitCode::from(1);
+    }
+    Ok(code)
 }

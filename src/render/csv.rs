@@ -1,4 +1,4 @@
-//! CSV: one row per changed function, exact integers.
+//! CSV: one row per ranked unit, exact integers.
 
 use std::fmt::Write;
 
@@ -13,21 +13,32 @@ pub fn field(s: &str) -> String {
     }
 }
 
+fn opt(v: Option<f64>) -> String {
+    v.map(|x| format!("{x}")).unwrap_or_default()
+}
+
 pub fn render(r: &Report) -> String {
-    let mut out =
-        String::from("function,file,base_flat,new_flat,flat_delta,base_cum,new_cum,cum_delta\n");
-    for f in &r.functions {
+    let mut out = String::from(
+        "rank,function,file,line,class,new,base,last,delta,delta_objects,slope_per_second,per_unit,r2,grew_share\n",
+    );
+    for s in &r.sites {
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{},{},{}",
-            field(&f.name),
-            field(&f.file),
-            f.base_flat,
-            f.new_flat,
-            f.flat_delta,
-            f.base_cum,
-            f.new_cum,
-            f.cum_delta
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            s.rank,
+            field(&s.function),
+            field(&s.file),
+            s.line,
+            s.class.as_str(),
+            s.new,
+            s.series[0],
+            s.series[s.series.len() - 1],
+            s.delta,
+            s.delta_objects.map(|d| d.to_string()).unwrap_or_default(),
+            opt(s.slope_per_second),
+            opt(s.per_unit),
+            opt(s.r2),
+            s.grew_share
         );
     }
     out

@@ -1,17 +1,17 @@
-//! Markdown for a pull-request comment: the summary as a list, the functions as a table.
+//! Markdown for a pull-request comment: the summary as a list, the ranking as a table.
 
 use std::fmt::Write;
 
+use super::layout::{columns, ranking_line};
 use super::summary_lines;
 use crate::report::Report;
-use crate::units;
 
-/// Escapes text for a Markdown table cell.
+/// Escapes text for Markdown.
 pub fn escape(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
-            '|' | '*' | '_' | '`' | '<' | '>' | '[' | ']' | '\\' => {
+            '|' | '*' | '_' | '`' | '<' | '>' | '[' | ']' | '\\' | '#' => {
                 o.push('\\');
                 o.push(c);
             }
@@ -29,32 +29,58 @@ pub fn render(r: &Report) -> String {
     for l in &lines[1..] {
         let _ = writeln!(out, "- {}", escape(l));
     }
+    let _ = writeln!(out, "- {}", escape(&ranking_line(r)));
     for n in &r.notes {
         let _ = writeln!(out, "- note: {}", escape(n));
     }
-    out.push('\n');
-    let unit = &r.sample_type.unit;
-    let rows = r.shown_functions();
-    if rows.is_empty() {
-        out.push_str("No function changed.\n");
-        return out;
-    }
-    out.push_str("| flat Δ | cum Δ | function | file |\n|---:|---:|:---|:---|\n");
-    for f in rows {
+    for g in r.gates.iter().filter(|g| g.tripped) {
         let _ = writeln!(
             out,
-            "| {} | {} | `{}` | {} |",
-            units::delta(f.flat_delta, unit),
-            units::delta(f.cum_delta, unit),
-            f.name.replace('`', "'"),
-            escape(f.file.rsplit('/').next().unwrap_or(&f.file))
+            "- **gate {} tripped**: {}",
+            g.gate.replace('_', "-"),
+            escape(&g.reason)
         );
     }
-    if r.functions.len() > rows.len() {
+    out.push('\n');
+    if r.sites.is_empty() {
+        out.push_str("Nothing changed.\n");
+        return out;
+    }
+    let cols = columns(r);
+    let last = cols.len() - 1;
+    let head: Vec<String> = cols.iter().map(|c| escape(&c.header)).collect();
+    let _ = writeln!(out, "| {} |", head.join(" | "));
+    let align: Vec<&str> = cols
+        .iter()
+        .map(|c| if c.numeric { "---:" } else { ":---" })
+        .collect();
+    let _ = writeln!(out, "|{}|", align.join("|"));
+    for row in 0..cols[0].cells.len() {
+        let cells: Vec<String> = cols
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i == last {
+                    // The site: code for the name, plain text for the file.
+                    let text = &c.cells[row];
+                    match text.split_once("  ") {
+                        Some((name, loc)) => {
+                            format!("`{}` {}", name.replace('`', "'"), escape(loc))
+                        }
+                        None => format!("`{}`", text.replace('`', "'")),
+                    }
+                } else {
+                    escape(&c.cells[row])
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+    if r.sites.len() > cols[0].cells.len() {
         let _ = writeln!(
             out,
-            "\n{} more changed functions not shown.",
-            r.functions.len() - rows.len()
+            "\n{} more not shown.",
+            r.sites.len() - cols[0].cells.len()
         );
     }
     out

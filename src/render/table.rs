@@ -2,9 +2,9 @@
 
 use std::fmt::Write;
 
+use super::layout::{columns, ranking_line};
 use super::{Style, summary_lines};
 use crate::report::Report;
-use crate::units;
 
 const RED: &str = "\x1b[31m";
 const GREEN: &str = "\x1b[32m";
@@ -19,16 +19,6 @@ fn paint(s: &str, v: i64, style: Style) -> String {
     format!("{c}{s}{RESET}")
 }
 
-/// Right-aligns `s` in `w` columns (by characters), then paints it.
-fn cell(s: &str, w: usize, v: i64, style: Style) -> String {
-    let pad = w.saturating_sub(s.chars().count());
-    format!("{}{}", " ".repeat(pad), paint(s, v, style))
-}
-
-fn base_name(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
-}
-
 pub fn render(r: &Report, style: Style) -> String {
     let mut out = String::new();
     for (i, l) in summary_lines(r).iter().enumerate() {
@@ -38,63 +28,69 @@ pub fn render(r: &Report, style: Style) -> String {
             let _ = writeln!(out, "{l}");
         }
     }
+    let _ = writeln!(out, "{}", ranking_line(r));
     for n in &r.notes {
         let _ = writeln!(out, "note: {n}");
     }
-    let unit = &r.sample_type.unit;
-    let rows = r.shown_functions();
     out.push('\n');
-    if rows.is_empty() {
-        out.push_str("No function changed.\n");
+    if r.sites.is_empty() {
+        out.push_str("Nothing changed.\n");
         return out;
     }
-    let cells: Vec<(String, String)> = rows
+    let cols = columns(r);
+    let widths: Vec<usize> = cols
         .iter()
-        .map(|f| {
-            (
-                units::delta(f.flat_delta, unit),
-                units::delta(f.cum_delta, unit),
-            )
+        .map(|c| {
+            c.cells
+                .iter()
+                .map(|s| s.chars().count())
+                .chain([c.header.chars().count()])
+                .max()
+                .unwrap_or(0)
         })
         .collect();
-    let wf = cells
-        .iter()
-        .map(|c| c.0.len())
-        .max()
-        .unwrap_or(0)
-        .max("flat Δ".chars().count());
-    let wc = cells
-        .iter()
-        .map(|c| c.1.len())
-        .max()
-        .unwrap_or(0)
-        .max("cum Δ".chars().count());
-    let _ = writeln!(
-        out,
-        "{}  {}  function",
-        cell("flat Δ", wf, 0, Style::default()),
-        cell("cum Δ", wc, 0, Style::default())
-    );
-    for (f, (fl, cu)) in rows.iter().zip(&cells) {
-        let file = if f.file.is_empty() {
-            String::new()
+    let last = cols.len() - 1;
+    let mut header = String::new();
+    for (i, c) in cols.iter().enumerate() {
+        let cell = if i == last {
+            c.header.clone()
+        } else if c.numeric {
+            format!("{:>w$}", c.header, w = widths[i])
         } else {
-            format!("  {}", base_name(&f.file))
+            format!("{:<w$}", c.header, w = widths[i])
         };
-        let _ = writeln!(
-            out,
-            "{}  {}  {}{}",
-            cell(fl, wf, f.flat_delta, style),
-            cell(cu, wc, f.cum_delta, style),
-            f.name,
-            file
-        );
+        header.push_str(&cell);
+        if i != last {
+            header.push_str("  ");
+        }
     }
-    if r.functions.len() > rows.len() {
+    let _ = writeln!(out, "{}", header.trim_end());
+    for row in 0..cols[0].cells.len() {
+        let mut line = String::new();
+        for (i, c) in cols.iter().enumerate() {
+            let text = &c.cells[row];
+            let pad = widths[i].saturating_sub(text.chars().count());
+            let sign = c.signs.as_ref().map(|s| s[row]).unwrap_or(0);
+            let painted = paint(text, sign, style);
+            if i == last {
+                line.push_str(&painted);
+            } else if c.numeric {
+                line.push_str(&" ".repeat(pad));
+                line.push_str(&painted);
+                line.push_str("  ");
+            } else {
+                line.push_str(&painted);
+                line.push_str(&" ".repeat(pad));
+                line.push_str("  ");
+            }
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    if r.sites.len() > cols[0].cells.len() {
         let _ = writeln!(
             out,
-            "... {} more changed functions (--top N shows more; --format json lists all)",
-            r.functions.len() - rows.len()
+            "... {} more (--top N shows more; --format json lists all)",
+            r.sites.len() - cols[0].cells.len()
         );
     }
     out

@@ -1,0 +1,404 @@
+//! Leak sites, classes and gates on real data: the shared corpus's ground truth (when present)
+//! and the bundled testdata.
+
+mod util;
+
+use std::path::{Path, PathBuf};
+
+use heapdiff::analysis::{Analysis, Options};
+use heapdiff::rank::{By, Class, RankOptions, Ranking, SiteRules, rank};
+use util::*;
+
+fn ranking(dir: &Path, by: By, work: Option<Vec<f64>>) -> (Analysis, Ranking) {
+    let paths = heapdiff::inputs::expand(&[dir.to_path_buf()]).unwrap();
+    let a = Analysis::from_paths(&paths, &Options::default()).unwrap();
+    let r = rank(
+        &a,
+        &RankOptions {
+            by,
+            work,
+            rules: SiteRules::default(),
+        },
+    );
+    (a, r)
+}
+
+fn groundtruth() -> Option<(PathBuf, serde_json::Value)> {
+    let c = corpus()?;
+    let g: serde_json::Value = serde_json::from_str(&read(&c.join("GROUNDTRUTH.json"))).unwrap();
+    Some((c, g))
+}
+
+fn same_function(site: &str, want: &str) -> bool {
+    site == want || site.ends_with(&format!("::{want}")) || want.ends_with(&format!("::{site}"))
+}
+
+#[test]
+fn every_corpus_leak_is_rank_one_and_classed_leak() {
+    let Some((c, g)) = groundtruth() else { return };
+    let mut checked = 0;
+    for (name, s) in g["series"].as_object().unwrap() {
+        let leaks = s["leak_functions"].as_array().cloned().unwrap_or_default();
+        // rust/unsymbolized needs symbolization (a separate issue); node_inlined's leak is
+        // reported in the functions it was inlined into (checked below).
+        if leaks.is_empty() || name == "rust/unsymbolized" || name == "node_inlined" {
+            continue;
+        }
+        let (_, r) = ranking(&c.join(s["dir"].as_str().unwrap()), By::Site, None);
+        let top = &r.units[0];
+        let want = leaks[0].as_str().unwrap();
+        assert!(
+            same_function(&top.name, want),
+            "{name}: rank 1 is {} ({:?}), want {want}",
+            top.name,
+            top.class
+        );
+        assert_eq!(top.class, Class::Leak, "{name}: {}", top.name);
+        checked += 1;
+    }
+    assert!(checked >= 5, "checked {checked} series");
+}
+
+#[test]
+fn node_inlined_leak_shows_in_its_inliners() {
+    let Some((c, _)) = groundtruth() else { return };
+    let (_, r) = ranking(&c.join("node_inlined"), By::Site, None);
+    let leaks: Vec<&str> = r
+        .units
+        .iter()
+        .filter(|u| u.class == Class::Leak)
+        .map(|u| u.name.as_str())
+        .collect();
+    assert_eq!(leaks, ["main", "serve"]);
+    let helper = r
+        .units
+        .iter()
+        .find(|u| u.name == "retainSessionState")
+        .unwrap();
+    assert_eq!(
+        helper.class,
+        Class::Plateau,
+        "constant after the code was optimized"
+    );
+}
+
+#[test]
+fn bounded_and_steady_series_have_no_leak() {
+    let Some((c, _)) = groundtruth() else { return };
+    for dir in [
+        "go/bounded_cache",
+        "go/steady_state",
+        "thirdparty/parca/pkg/query/testdata/many",
+    ] {
+        let (_, r) = ranking(&c.join(dir), By::Site, None);
+        let leaks: Vec<&str> = r
+            .units
+            .iter()
+            .filter(|u| u.class == Class::Leak)
+            .map(|u| u.name.as_str())
+            .collect();
+        assert!(leaks.is_empty(), "{dir}: {leaks:?}");
+    }
+    let (_, r) = ranking(&c.join("go/bounded_cache"), By::Site, None);
+    let cache = r
+        .units
+        .iter()
+        .find(|u| u.name == "main.loadProfile")
+        .unwrap();
+    assert_eq!(cache.class, Class::Plateau);
+    assert_eq!(cache.delta, 3_584_000, "entries × 1024, exactly");
+}
+
+#[test]
+fn mixed_series_tells_the_cache_from_the_leak() {
+    let Some((c, _)) = groundtruth() else { return };
+    let (a, r) = ranking(&c.join("go/mixed"), By::Site, None);
+    assert_eq!(r.units[0].name, "main.(*symbolTable).intern");
+    assert_eq!(r.units[0].class, Class::Leak);
+    let cache = r
+        .units
+        .iter()
+        .find(|u| u.name == "main.newSession")
+        .unwrap();
+    assert_eq!(cache.class, Class::Plateau);
+    // The cache is the largest single site at the end.
+    let last = a.snapshots.len() - 1;
+    assert!(cache.series[last] > r.units[0].series[last]);
+}
+
+#[test]
+fn per_request_growth_matches_the_programs_own_count() {
+    let Some((c, g)) = groundtruth() else { return };
+    let s = &g["series"]["go/linear_leak"];
+    let requests: Vec<f64> = s["expected"]["requests_per_snapshot"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    let (_, r) = ranking(&c.join("go/linear_leak"), By::Site, Some(requests.clone()));
+    let top = &r.units[0];
+    assert_eq!(top.name, "main.(*serverConn).newStream");
+    // 352 B per stream object plus the map's bucket growth shared over the requests.
+    let exact = s["expected"]["delta_inuse_space_newStream_exact"]
+        .as_f64()
+        .unwrap();
+    let per_request = exact / (requests[requests.len() - 1] - requests[0]);
+    let got = top.per_unit.unwrap();
+    assert!(
+        (got - per_request).abs() / per_request < 0.10,
+        "{got} vs {per_request}"
+    );
+    assert_eq!(top.delta_objects, Some(30_000));
+}
+
+#[test]
+fn sampled_series_leak_is_found_despite_noise() {
+    let Some((c, _)) = groundtruth() else { return };
+    let (_, r) = ranking(&c.join("go/linear_leak_sampled"), By::Site, None);
+    assert_eq!(r.units[0].name, "main.(*serverConn).newStream");
+    assert_eq!(r.units[0].class, Class::Leak);
+    assert!(
+        r.units[0].noise > 0.0,
+        "sampled values carry a noise estimate"
+    );
+}
+
+#[test]
+fn jemalloc_flat_is_in_the_allocator_but_the_site_is_user_code() {
+    let Some((c, _)) = groundtruth() else { return };
+    let (_, by_fn) = ranking(&c.join("rust/symbolized"), By::Function, None);
+    assert_eq!(by_fn.units[0].name, "prof_backtrace_impl");
+    let (_, by_site) = ranking(&c.join("rust/symbolized"), By::Site, None);
+    assert_eq!(by_site.units[0].name, "jemalloc_leak::retain_session_state");
+    assert!(
+        by_site
+            .units
+            .iter()
+            .all(|u| !u.name.starts_with("prof_") && !u.name.contains("__rust_alloc"))
+    );
+}
+
+#[test]
+fn testdata_series() {
+    let (_, r) = ranking(
+        &testdata("go/leak"),
+        By::Site,
+        Some(vec![500.0, 1000.0, 1500.0, 2000.0]),
+    );
+    assert_eq!(r.units[0].name, "main.(*hub).subscribe");
+    assert_eq!(r.units[0].class, Class::Leak);
+    // 256-byte subscribers plus the map's growth, per request.
+    let per = r.units[0].per_unit.unwrap();
+    assert!((256.0..330.0).contains(&per), "{per}");
+    let (_, r) = ranking(&testdata("go/leak_sampled"), By::Site, None);
+    assert_eq!(
+        (r.units[0].name.as_str(), r.units[0].class),
+        ("main.(*hub).subscribe", Class::Leak)
+    );
+    for d in ["go/cache", "go/steady"] {
+        let (_, r) = ranking(&testdata(d), By::Site, None);
+        assert!(r.units.iter().all(|u| u.class != Class::Leak), "{d}");
+    }
+    let (_, r) = ranking(&testdata("go/cache"), By::Site, None);
+    assert_eq!(
+        (r.units[0].name.as_str(), r.units[0].class),
+        ("main.renderPage", Class::Plateau)
+    );
+}
+
+#[test]
+fn two_snapshots_rank_by_growth_and_mark_new_sites() {
+    let a = analyse(
+        &[
+            testdata("go/leak/heap_001.pb.gz"),
+            testdata("go/leak/heap_004.pb.gz"),
+        ],
+        None,
+    );
+    let r = rank(&a, &RankOptions::default());
+    assert_eq!(r.units[0].name, "main.(*hub).subscribe");
+    assert_eq!(r.units[0].class, Class::Growing);
+    assert!(!r.units[0].new);
+    let crc = r
+        .units
+        .iter()
+        .find(|u| u.name == "hash/crc32.slicingMakeTable")
+        .unwrap();
+    assert!(crc.new);
+    // Sorted by absolute growth.
+    assert!(
+        r.units
+            .windows(2)
+            .all(|w| w[0].delta.unsigned_abs() >= w[1].delta.unsigned_abs())
+    );
+}
+
+#[test]
+fn by_stack_and_by_function() {
+    let (_, r) = ranking(&testdata("go/leak"), By::Stack, None);
+    assert!(
+        r.units[0]
+            .name
+            .starts_with("main.(*hub).subscribe ← main.serve ← main.main"),
+        "{}",
+        r.units[0].name
+    );
+    let (_, r) = ranking(&testdata("go/leak"), By::Function, None);
+    assert_eq!(r.units[0].name, "main.(*hub).subscribe");
+}
+
+#[test]
+fn gates_trip_on_leaks_and_growth_and_pass_on_steady_state() {
+    let leak = td("go/leak");
+    let o = run(&["diff", "--fail-on-leaks", &leak], None);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("gate fail-on-leaks tripped: 1 site(s) classed leak: main.(*hub).subscribe"),
+        "{err}"
+    );
+    assert!(stdout(&o).contains("main.(*hub).subscribe"));
+
+    let o = run(&["diff", "--fail-on-growth", "100KiB", &leak], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("total growth +444.1 KiB exceeds the limit 100.0 KiB"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["diff", "--fail-on-growth", "1MB", &leak], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+
+    let o = run(&["diff", "--fail-on-site-growth", "400000", &leak], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("1 site(s) grew by more than 390.6 KiB"),
+        "{}",
+        stderr(&o)
+    );
+
+    let steady = td("go/steady");
+    let o = run(
+        &[
+            "diff",
+            "--fail-on-leaks",
+            "--fail-on-site-growth",
+            "64KiB",
+            &steady,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty());
+
+    let o = run(&["diff", "-f", "json", "--fail-on-leaks", &leak], None);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["gates"][0]["gate"], "fail_on_leaks");
+    assert_eq!(v["gates"][0]["tripped"], true);
+
+    let o = run(&["diff", "--fail-on-growth", "ten", &leak], None);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn gate_runs_on_the_corpus_leak_series() {
+    let Some(c) = corpus() else { return };
+    let o = run(
+        &[
+            "diff",
+            "--fail-on-leaks",
+            c.join("go/linear_leak").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let o = run(
+        &[
+            "diff",
+            "--fail-on-leaks",
+            c.join("go/steady_state").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn json_sites_schema() {
+    let o = run(
+        &[
+            "diff",
+            "-f",
+            "json",
+            "--work-step",
+            "500",
+            "--work-unit",
+            "request",
+            &td("go/leak"),
+        ],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let s = &v["sites"][0];
+    for key in [
+        "rank",
+        "function",
+        "file",
+        "line",
+        "class",
+        "delta",
+        "delta_objects",
+        "series",
+        "slope_per_second",
+        "per_unit",
+        "new",
+        "r2",
+        "grew_share",
+        "noise",
+    ] {
+        assert!(!s[key].is_null(), "sites[0].{key} is missing: {s}");
+    }
+    assert_eq!(s["class"], "leak");
+    assert_eq!(s["series"].as_array().unwrap().len(), 4);
+    assert_eq!(v["ranking"]["by"], "site");
+    assert_eq!(v["ranking"]["axis"], "work");
+    assert_eq!(v["ranking"]["work_unit"], "request");
+}
+
+#[test]
+fn work_must_match_the_number_of_profiles() {
+    let o = run(&["diff", "--work", "1,2,3", &td("go/leak")], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--work has 3 values but there are 4 profiles"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn skip_and_keep_move_the_site() {
+    let leak = td("go/leak");
+    let o = run(
+        &[
+            "diff",
+            "-f",
+            "json",
+            "--skip",
+            "^main\\.\\(\\*hub\\)\\.subscribe$",
+            &leak,
+        ],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["sites"][0]["function"], "main.serve");
+    let o = run(&["diff", "--skip", "(", &leak], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--skip"), "{}", stderr(&o));
+}
+
+fn td(rel: &str) -> String {
+    testdata(rel).display().to_string()
+}
