@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::flame::Mode;
 use crate::rank::By;
 use crate::render::Format;
 use crate::sample_type::SampleIndex;
@@ -39,6 +40,7 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Diff(Box<DiffArgs>),
+    Flamegraph(Box<FlamegraphArgs>),
     /// Regenerate man pages and shell completions (for maintainers).
     #[command(hide = true)]
     Generate(GenerateArgs),
@@ -170,6 +172,83 @@ Exit codes:
   0  done (no gate tripped)
   1  a CI gate (--fail-on-...) tripped
   2  bad usage or bad input (the message names the file and the problem)";
+
+/// Draw a flamegraph SVG of new retention (or of the whole difference) between snapshots.
+///
+/// Retention mode (the default) draws each stack as wide as it grew, max(0, last - first), and
+/// colours every frame, parents included, by the share of the growth that flows through it;
+/// each frame's tooltip gives its growth and that share. Allocator frames at the leaf are
+/// trimmed so the widest tower ends at the leak site. With three or more profiles only stacks
+/// whose leak site is still growing are drawn (see --all-growth).
+#[derive(Debug, Args)]
+#[command(after_help = FLAMEGRAPH_EXAMPLES)]
+pub struct FlamegraphArgs {
+    /// The base profile, then the later profile(s) (first and last are compared).
+    #[arg(value_name = "PROFILE", num_args = 1.., required = true)]
+    pub profiles: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub input: ProfileOptions,
+
+    /// Write the SVG to FILE (replaced atomically; `-` or absent: standard output).
+    #[arg(long, short = 'o', value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+
+    /// What to draw.
+    #[arg(long, value_enum, default_value_t = Mode::Retention, help_heading = "Picture")]
+    pub mode: Mode,
+
+    /// Title (default: what the picture shows and the sample type).
+    #[arg(long, value_name = "TEXT", help_heading = "Picture")]
+    pub title: Option<String>,
+
+    /// Subtitle (default: the files, both totals and the growth).
+    #[arg(long, value_name = "TEXT", help_heading = "Picture")]
+    pub subtitle: Option<String>,
+
+    /// Draw an icicle graph (roots at the top).
+    #[arg(long, help_heading = "Picture")]
+    pub inverted: bool,
+
+    /// Omit frames narrower than this many pixels (must be above 0).
+    #[arg(long, value_name = "PIXELS", default_value_t = 0.1, value_parser = positive_width, help_heading = "Picture")]
+    pub min_width: f64,
+
+    /// Trim allocator and runtime frames from the leaf end of every stack (default in
+    /// retention mode).
+    #[arg(long, overrides_with = "no_trim_allocators", help_heading = "Picture")]
+    pub trim_allocators: bool,
+
+    /// Keep allocator frames (default in the other modes).
+    #[arg(long, overrides_with = "trim_allocators", help_heading = "Picture")]
+    pub no_trim_allocators: bool,
+
+    /// In retention mode with three or more profiles, draw every stack that grew (by default
+    /// only stacks whose leak site is still growing, classed leak or growing, are drawn, so a
+    /// cache that filled early does not hide the leak).
+    #[arg(long, help_heading = "Picture")]
+    pub all_growth: bool,
+
+    #[command(flatten)]
+    pub sites: SiteArgs,
+}
+
+const FLAMEGRAPH_EXAMPLES: &str = "\
+Examples:
+  heapdiff flamegraph -o retention.svg testdata/go/leak
+  heapdiff flamegraph --mode differential -o diff.svg testdata/go/leak
+  heapdiff flamegraph --inverted --title 'Leak in hub' -o icicle.svg testdata/go/leak
+
+Exit codes:
+  0  done
+  2  bad usage or bad input (the message names the file and the problem)";
+
+fn positive_width(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v.is_finite() => Ok(v),
+        _ => Err(format!("{s:?} is not a width above 0 pixels")),
+    }
+}
 
 #[derive(Debug, Args)]
 pub struct GenerateArgs {

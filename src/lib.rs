@@ -10,6 +10,7 @@ pub mod analysis;
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod flame;
 pub mod inputs;
 pub mod load;
 pub mod model;

@@ -25,6 +25,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     let color = commands::use_color(cli.color);
     match &cli.command {
         Command::Diff(a) => commands::diff::run(a, color),
+        Command::Flamegraph(a) => commands::flamegraph::run(a),
         Command::Generate(a) => commands::generate::run(a),
     }
 }

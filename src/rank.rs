@@ -180,6 +180,8 @@ pub struct RankOptions {
 #[derive(Clone, Debug)]
 pub struct RankedUnit {
     pub rank: usize,
+    /// The unit's id: a frame id (by site), function id (by function) or stack id (by stack).
+    pub id: u32,
     pub name: String,
     pub file: String,
     pub line: i64,
@@ -412,17 +414,15 @@ fn times(a: &Analysis) -> Option<Vec<f64>> {
     }
 }
 
-/// Ranks units by class (leak, growing, sawtooth, plateau, shrinking, noise), then by absolute
-/// growth, then by name; with two snapshots by absolute growth, then name.
-pub fn rank(a: &Analysis, opts: &RankOptions) -> Ranking {
+/// The unit each stack's value goes to: its leak site's frame id, its leaf function's id, or
+/// the stack's own id.
+pub fn units_of_stacks(a: &Analysis, by: By, rules: &SiteRules) -> Vec<u32> {
     let cat = &a.catalog;
-    let nsnap = a.snapshots.len();
-    // The unit of every stack.
     let mut unit_of: Vec<u32> = Vec::with_capacity(cat.num_stacks());
     let mut site_cache: std::collections::HashMap<u32, bool> = std::collections::HashMap::new();
     for s in 0..cat.num_stacks() as u32 {
         let frames = cat.stack(s);
-        let u = match opts.by {
+        let u = match by {
             By::Stack => s,
             By::Function => cat.frames[frames[0] as usize].func,
             By::Site => {
@@ -430,7 +430,7 @@ pub fn rank(a: &Analysis, opts: &RankOptions) -> Ranking {
                 for &f in frames {
                     let machinery = *site_cache
                         .entry(f)
-                        .or_insert_with(|| opts.rules.is_machinery(&cat.frames[f as usize].name));
+                        .or_insert_with(|| rules.is_machinery(&cat.frames[f as usize].name));
                     if !machinery {
                         site = f;
                         break;
@@ -441,6 +441,15 @@ pub fn rank(a: &Analysis, opts: &RankOptions) -> Ranking {
         };
         unit_of.push(u);
     }
+    unit_of
+}
+
+/// Ranks units by class (leak, growing, sawtooth, plateau, shrinking, noise), then by absolute
+/// growth, then by name; with two snapshots by absolute growth, then name.
+pub fn rank(a: &Analysis, opts: &RankOptions) -> Ranking {
+    let cat = &a.catalog;
+    let nsnap = a.snapshots.len();
+    let unit_of = units_of_stacks(a, opts.by, &opts.rules);
     let nunits = match opts.by {
         By::Stack => cat.num_stacks(),
         By::Function => cat.funcs.len(),
@@ -501,6 +510,7 @@ pub fn rank(a: &Analysis, opts: &RankOptions) -> Ranking {
         let (name, file, line) = describe(a, opts.by, u as u32);
         units.push(RankedUnit {
             rank: 0,
+            id: u as u32,
             name,
             file,
             line,

@@ -84,6 +84,7 @@ pub fn run(args: &DiffArgs, color: bool) -> anyhow::Result<ExitCode> {
         Format::Json => render::json::render(&report).into_bytes(),
         Format::Csv => render::csv::render(&report).into_bytes(),
         Format::Markdown => render::markdown::render(&report).into_bytes(),
+        Format::Folded => crate::flame::folded_text(&analysis).into_bytes(),
     };
     output::write(args.output.as_deref(), &bytes)?;
     let mut code = ExitCode::SUCCESS;

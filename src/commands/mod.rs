@@ -1,6 +1,7 @@
 //! One module per subcommand: each turns parsed arguments into a run of the engine.
 
 pub mod diff;
+pub mod flamegraph;
 pub mod generate;
 
 use std::io::IsTerminal;

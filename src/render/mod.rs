@@ -23,6 +23,9 @@ pub enum Format {
     Markdown,
     /// The delta as a gzipped profile.proto (needs -o FILE or a redirected stdout).
     Pprof,
+    /// Folded stacks with two counts per line (`root;...;leaf BASE NEW`), as inferno and
+    /// FlameGraph's difffolded read.
+    Folded,
 }
 
 /// How human formats are decorated.

@@ -1,0 +1,46 @@
+//! `heapdiff flamegraph`.
+
+use std::process::ExitCode;
+
+use crate::analysis::{Analysis, Options};
+use crate::cli::FlamegraphArgs;
+use crate::flame::{self, FlameOptions, Labels, Mode};
+use crate::rank::SiteRules;
+
+pub fn run(args: &FlamegraphArgs) -> anyhow::Result<ExitCode> {
+    let rules = SiteRules::new(&args.sites.skip, &args.sites.keep).map_err(anyhow::Error::msg)?;
+    let paths = crate::inputs::expand(&args.profiles)?;
+    if paths.len() < 2 {
+        anyhow::bail!("flamegraph needs at least two profiles (a base and a later one)");
+    }
+    let opts = Options {
+        sample_index: args.input.sample_index.clone(),
+        frames: crate::stacks::FrameOptions {
+            lines: args.input.lines,
+        },
+        keep_order: args.input.keep_order,
+    };
+    let analysis = Analysis::from_paths(&paths, &opts)?;
+    let trim = if args.no_trim_allocators {
+        false
+    } else {
+        args.trim_allocators || args.mode == Mode::Retention
+    };
+    let svg = flame::svg(
+        &analysis,
+        &FlameOptions {
+            mode: args.mode,
+            trim,
+            rules,
+            all_growth: args.all_growth,
+            inverted: args.inverted,
+            min_width: args.min_width,
+            labels: Labels {
+                title: args.title.clone(),
+                subtitle: args.subtitle.clone(),
+            },
+        },
+    )?;
+    crate::output::write(args.output.as_deref(), &svg)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,273 @@
+//! Flamegraphs: golden SVGs over real testdata, the SVG parsed as XML, and the folded output.
+//!
+//! Goldens live in tests/golden/; `HEAPDIFF_BLESS=1 cargo test --test flamegraph` rewrites them.
+
+mod util;
+
+use util::*;
+
+fn td(rel: &str) -> String {
+    testdata(rel).display().to_string()
+}
+
+fn golden(name: &str, args: &[&str]) {
+    let o = run(args, None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let path = root().join("tests/golden").join(name);
+    if std::env::var_os("HEAPDIFF_BLESS").is_some() {
+        std::fs::write(&path, &o.stdout).unwrap();
+        return;
+    }
+    let want = std::fs::read(&path).unwrap_or_default();
+    assert!(
+        want == o.stdout,
+        "{} differs from the output of heapdiff {}; if the change is intended, run\n  HEAPDIFF_BLESS=1 cargo test --test flamegraph",
+        path.display(),
+        args.join(" ")
+    );
+}
+
+#[test]
+fn golden_retention() {
+    golden("leak_retention.svg", &["flamegraph", &td("go/leak")]);
+}
+
+#[test]
+fn golden_differential() {
+    golden(
+        "leak_differential.svg",
+        &["flamegraph", "--mode", "differential", &td("go/leak")],
+    );
+}
+
+#[test]
+fn golden_folded() {
+    golden(
+        "leak_pair.folded",
+        &[
+            "diff",
+            "--format",
+            "folded",
+            &td("go/leak/heap_001.pb.gz"),
+            &td("go/leak/heap_004.pb.gz"),
+        ],
+    );
+}
+
+#[test]
+fn the_readme_flamegraph_is_current() {
+    golden(
+        "../../docs/retention.svg",
+        &["flamegraph", "testdata/go/leak"],
+    );
+}
+
+fn parse(svg: &str) -> roxmltree::Document<'_> {
+    let opts = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    roxmltree::Document::parse_with_options(svg, opts).expect("the SVG is well-formed XML")
+}
+
+/// The `<title>` texts of every frame.
+fn frame_titles(svg: &str) -> Vec<String> {
+    let doc = parse(svg);
+    doc.descendants()
+        .filter(|n| n.has_tag_name("title"))
+        .filter_map(|n| n.text().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn retention_svg_names_the_leak_with_its_growth_and_the_totals() {
+    let o = run(
+        &[
+            "flamegraph",
+            &td("go/leak/heap_001.pb.gz"),
+            &td("go/leak/heap_004.pb.gz"),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let svg = stdout(&o);
+    let titles = frame_titles(&svg);
+    // 445,440 bytes of growth at the leak site: 256-byte subscribers and the map's buckets.
+    assert!(
+        titles
+            .iter()
+            .any(|t| t == "main.(*hub).subscribe (445,440 bytes, 97.89%)"),
+        "{titles:?}"
+    );
+    let doc = parse(&svg);
+    let text_of = |id: &str| {
+        doc.descendants()
+            .find(|n| n.attribute("id") == Some(id))
+            .and_then(|n| n.text())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(text_of("title"), "New retention: inuse_space");
+    assert_eq!(
+        text_of("subtitle"),
+        "heap_001.pb.gz → heap_004.pb.gz: 151.7 KiB → 595.9 KiB (+444.1 KiB)"
+    );
+}
+
+#[test]
+fn leak_is_the_widest_tower_in_the_corpus_mixed_series() {
+    let Some(c) = corpus() else { return };
+    let o = run(&["flamegraph", c.join("go/mixed").to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let titles = frame_titles(&stdout(&o));
+    // The cache that filled early is not drawn; the leak site carries the growth.
+    assert!(
+        !titles.iter().any(|t| t.starts_with("main.newSession")),
+        "{titles:?}"
+    );
+    let intern = titles
+        .iter()
+        .filter(|t| t.starts_with("main.(*symbolTable).intern "))
+        .count();
+    assert!(intern >= 1);
+    // With every stack that grew, the cache shows too.
+    let o = run(
+        &[
+            "flamegraph",
+            "--all-growth",
+            c.join("go/mixed").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(
+        frame_titles(&stdout(&o))
+            .iter()
+            .any(|t| t.starts_with("main.newSession"))
+    );
+}
+
+#[test]
+fn large_pair_renders_small() {
+    let Some(c) = corpus() else { return };
+    let o = run(
+        &[
+            "flamegraph",
+            c.join("go/large/heap_A.pb.gz").to_str().unwrap(),
+            c.join("go/large/heap_B.pb.gz").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.stdout.len() < 3 << 20, "{} bytes", o.stdout.len());
+    frame_titles(&stdout(&o));
+}
+
+#[test]
+fn options_change_the_picture() {
+    let leak = td("go/leak");
+    let plain = run(&["flamegraph", &leak], None).stdout;
+    let icicle = run(&["flamegraph", "--inverted", &leak], None).stdout;
+    assert_ne!(plain, icicle);
+    let titled = stdout(&run(
+        &[
+            "flamegraph",
+            "--title",
+            "Hub leak",
+            "--subtitle",
+            "after deploy",
+            &leak,
+        ],
+        None,
+    ));
+    assert!(titled.contains(">Hub leak<") && titled.contains(">after deploy<"));
+    // Without trimming, allocator frames stay at the leaf (Go's proto hides most of them; the
+    // legacy text keeps them).
+    let legacy = [td("go/leak/heap_001.txt.gz"), td("go/leak/heap_004.txt.gz")];
+    let kept = stdout(&run(
+        &[
+            "flamegraph",
+            "--mode",
+            "new",
+            "--no-trim-allocators",
+            &legacy[0],
+            &legacy[1],
+        ],
+        None,
+    ));
+    let trimmed = stdout(&run(
+        &[
+            "flamegraph",
+            "--mode",
+            "new",
+            "--trim-allocators",
+            &legacy[0],
+            &legacy[1],
+        ],
+        None,
+    ));
+    assert_ne!(kept, trimmed);
+    for mode in ["base", "new", "differential", "retention"] {
+        let o = run(&["flamegraph", "--mode", mode, &leak], None);
+        assert!(o.status.success(), "{mode}: {}", stderr(&o));
+    }
+    let o = run(&["flamegraph", "--min-width", "0", &leak], None);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&["flamegraph", "-i", "inuse_objects", &leak], None);
+    assert!(stdout(&o).contains(" objects, "), "counts are objects");
+}
+
+#[test]
+fn nothing_to_draw_is_an_error_and_writes_nothing() {
+    let dir = std::env::temp_dir().join(format!("heapdiff-flame-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("keep.svg");
+    std::fs::write(&out, "old").unwrap();
+    let steady = td("go/steady/heap_001.pb.gz");
+    let o = run(
+        &["flamegraph", "-o", out.to_str().unwrap(), &steady, &steady],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("nothing to draw"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "old");
+    let o = run(
+        &["flamegraph", "-o", out.to_str().unwrap(), &td("go/leak")],
+        None,
+    );
+    assert!(o.status.success());
+    assert!(std::fs::read_to_string(&out).unwrap().starts_with("<?xml"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn folded_lines_have_two_counts_root_first() {
+    let o = run(
+        &[
+            "diff",
+            "-f",
+            "folded",
+            &td("go/leak/heap_001.pb.gz"),
+            &td("go/leak/heap_004.pb.gz"),
+        ],
+        None,
+    );
+    let text = stdout(&o);
+    let line = text
+        .lines()
+        .find(|l| l.contains("main.(*hub).subscribe"))
+        .unwrap();
+    let parts: Vec<&str> = line.rsplitn(3, ' ').collect();
+    assert!(
+        parts[2].starts_with("runtime.main;main.main;main.serve;"),
+        "{line}"
+    );
+    let (base, new): (i64, i64) = (parts[1].parse().unwrap(), parts[0].parse().unwrap());
+    assert!(new - base > 0);
+    let mut sorted: Vec<&str> = text.lines().collect();
+    sorted.sort();
+    assert_eq!(
+        sorted,
+        text.lines().collect::<Vec<_>>(),
+        "sorted, deterministic"
+    );
+}
