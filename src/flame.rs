@@ -203,10 +203,8 @@ pub fn svg(a: &Analysis, o: &FlameOptions) -> anyhow::Result<Vec<u8>> {
                     }
                 }
             }
-            Mode::Differential => {
-                if b > 0 || n > 0 {
-                    lines.push(format!("{k} {} {}", b.max(0), n.max(0)));
-                }
+            Mode::Differential if b > 0 || n > 0 => {
+                lines.push(format!("{k} {} {}", b.max(0), n.max(0)));
             }
             Mode::Base if b > 0 => lines.push(format!("{k} {b}")),
             Mode::New if n > 0 => lines.push(format!("{k} {n}")),
