@@ -41,6 +41,7 @@ pub enum ColorChoice {
 pub enum Command {
     Diff(Box<DiffArgs>),
     Flamegraph(Box<FlamegraphArgs>),
+    Show(ShowArgs),
     /// Regenerate man pages and shell completions (for maintainers).
     #[command(hide = true)]
     Generate(GenerateArgs),
@@ -237,7 +238,7 @@ const FLAMEGRAPH_EXAMPLES: &str = "\
 Examples:
   heapdiff flamegraph -o retention.svg testdata/go/leak
   heapdiff flamegraph --mode differential -o diff.svg testdata/go/leak
-  heapdiff flamegraph --inverted --title 'Leak in hub' -o icicle.svg testdata/go/leak
+  heapdiff flamegraph --inverted --min-width 0.5 -o icicle.svg testdata/go/leak
 
 Exit codes:
   0  done
@@ -249,6 +250,50 @@ fn positive_width(s: &str) -> Result<f64, String> {
         _ => Err(format!("{s:?} is not a width above 0 pixels")),
     }
 }
+
+/// Show what is in one profile: producer, sample types, period, time, totals, symbolization
+/// and the top allocation sites.
+#[derive(Debug, Args)]
+#[command(after_help = SHOW_EXAMPLES)]
+pub struct ShowArgs {
+    /// The profile (`-` for standard input).
+    #[arg(value_name = "PROFILE")]
+    pub profile: PathBuf,
+
+    /// Sample type for the top sites (default: inuse_space when present, else the profile's
+    /// default, else the last).
+    #[arg(long = "sample-index", short = 'i', value_name = "NAME|N")]
+    pub sample_index: Option<SampleIndex>,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ShowFormat::Table)]
+    pub format: ShowFormat,
+
+    /// How many top sites to list.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub top: usize,
+
+    #[command(flatten)]
+    pub sites: SiteArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    /// Aligned text.
+    Table,
+    /// A JSON document (`"schema": "heapdiff.show/1"`).
+    Json,
+}
+
+const SHOW_EXAMPLES: &str = "\
+Examples:
+  heapdiff show testdata/go/leak/heap_004.pb.gz
+  heapdiff show --format json testdata/go/leak_sampled/heap_004.pb.gz
+  gzip -dc testdata/go/leak/heap_004.txt.gz | heapdiff show -
+
+Exit codes:
+  0  done
+  2  bad usage or bad input (the message names the file and the problem)";
 
 #[derive(Debug, Args)]
 pub struct GenerateArgs {

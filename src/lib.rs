@@ -21,5 +21,6 @@ pub mod rank;
 pub mod render;
 pub mod report;
 pub mod sample_type;
+pub mod show;
 pub mod stacks;
 pub mod units;

@@ -26,6 +26,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Diff(a) => commands::diff::run(a, color),
         Command::Flamegraph(a) => commands::flamegraph::run(a),
+        Command::Show(a) => commands::show::run(a),
         Command::Generate(a) => commands::generate::run(a),
     }
 }

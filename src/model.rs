@@ -101,6 +101,10 @@ pub struct Profile {
     pub sample_ranges: Vec<(u32, u32)>,
     /// `sample_types.len()` values per sample, row after row.
     pub values: Vec<i64>,
+    /// How many samples the file held (before samples with the same stack were merged).
+    pub samples_in_file: usize,
+    /// Whether the file was gzipped.
+    pub gzipped: bool,
 }
 
 impl Profile {

@@ -68,6 +68,7 @@ pub const MACHINERY: &[(&str, &str)] = &[
         "Julia runtime",
         r"^i?jl_(gc_|alloc|array_|box_|new_|ptr_to_array|new_array|genericmemory)|^_new_array|^_new_genericmemory|^array_resize_buffer",
     ),
+    ("Julia PProf.jl type frames", r"^Alloc: "),
 ];
 
 /// Which frames are machinery: the built-in list plus `--skip`, minus `--keep`.

@@ -3,6 +3,7 @@
 pub mod diff;
 pub mod flamegraph;
 pub mod generate;
+pub mod show;
 
 use std::io::IsTerminal;
 

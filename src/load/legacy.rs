@@ -426,6 +426,7 @@ fn build(
         });
     }
 
+    let sample_ranges_len = sample_ranges.len();
     Ok(Profile {
         format: SourceFormat::LegacyHeapText,
         sample_types,
@@ -445,7 +446,9 @@ fn build(
         locations,
         sample_locs,
         sample_ranges,
+        samples_in_file: sample_ranges_len,
         values,
+        gzipped: false,
     })
 }
 

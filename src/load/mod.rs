@@ -69,8 +69,10 @@ pub fn load(path: &Path) -> Result<Loaded, InputError> {
     if raw.is_empty() {
         return Err(InputError::new(path, InputErrorKind::Empty));
     }
+    let gzipped = raw.starts_with(&GZIP_MAGIC);
     let data = gunzip_if_needed(path, raw)?;
     let mut profile = parse_bytes(path, &data)?;
+    profile.gzipped = gzipped;
     drop(data);
     // pprof prunes allocator frames on load; after that, samples with the same stack can be
     // summed (heapdiff keeps no labels), which makes every later stage cheaper.

@@ -220,6 +220,7 @@ pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
         sample_ranges.push((start, sample_locs.len() as u32));
     }
 
+    let sample_ranges_len = sample_ranges.len();
     Ok(Profile {
         format: SourceFormat::Proto,
         sample_types,
@@ -236,6 +237,8 @@ pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
         locations,
         sample_locs,
         sample_ranges,
+        samples_in_file: sample_ranges_len,
         values,
+        gzipped: false,
     })
 }

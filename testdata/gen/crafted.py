@@ -108,6 +108,25 @@ def main():
     # A function name that is not valid UTF-8 (pprof reads such files).
     bad_utf8 = STRINGS[:5] + [b"main.l\xffak"] + STRINGS[6:]
     write("non_utf8_name.pb", profile(bad_utf8, TYPES, [([1, 2], [2, 1024])], LOCS, FUNCS))
+    # Laid out as Julia's PProf.jl writes allocation profiles (PProf.Allocs.pprof): sample
+    # types allocs/count and size/bytes, default type "allocs", period type heap/bytes, a leaf
+    # frame "Alloc: <type>" per sample, functions in .jl files. No Julia runtime is available
+    # here, so these two are written by this script to that layout.
+    jl_strings = [b"", b"allocs", b"count", b"size", b"bytes", b"heap",
+                  b"Alloc: Vector{UInt8}", b"nothing", b"cache_request(req::Request)",
+                  b"/app/src/server.jl", b"handle(req::Request)", b"Alloc: String",
+                  b"log_line(msg::String)"]
+    jl_types = [(1, 2), (3, 4)]
+    jl_funcs = [(1, 6, 7), (2, 8, 9), (3, 10, 9), (4, 11, 7), (5, 12, 9)]
+    jl_locs = [(1, [(1, 0)]), (2, [(2, 41)]), (3, [(3, 12)]), (4, [(4, 0)]), (5, [(5, 77)])]
+    extra = field_bytes(11, field_varint(1, 5) + field_varint(2, 4)) + field_varint(12, 1) \
+        + field_varint(14, 1)
+    for name, n, t in [("julia_allocs_1.pb.gz", 100, 1_700_000_000_000_000_000),
+                       ("julia_allocs_2.pb.gz", 400, 1_700_000_030_000_000_000)]:
+        p = profile(jl_strings, jl_types,
+                    [([1, 2, 3], [n, n * 1024]), ([4, 5, 3], [50, 50 * 64])],
+                    jl_locs, jl_funcs, time_nanos=t, extra=extra)
+        write(name, gzip.compress(p, mtime=0))
     # A legacy text heap profile with a malformed sample line.
     write("legacy_malformed.txt",
           b"heap profile: 1: 512 [1: 512] @ heap/2\n1: 512 [1: 512] @ 0x1000 0x2000\n"

@@ -1,0 +1,113 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[heapdiff] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'heapdiff'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'heapdiff'= {
+            cand --color 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand diff 'Compare a base heap profile with later ones: rank the sites that leak, and gate CI on growth'
+            cand flamegraph 'Draw a flamegraph SVG of new retention (or of the whole difference) between snapshots'
+            cand show 'Show what is in one profile: producer, sample types, period, time, totals, symbolization and the top allocation sites'
+            cand generate 'Regenerate man pages and shell completions (for maintainers)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'heapdiff;diff'= {
+            cand -i 'Sample type to compare, by name (inuse_space, alloc_objects, ...) or index. Default: inuse_space when present, else the profile''s default type, else the last type'
+            cand --sample-index 'Sample type to compare, by name (inuse_space, alloc_objects, ...) or index. Default: inuse_space when present, else the profile''s default type, else the last type'
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand -o 'Write to FILE instead of standard output (replaced atomically; `-` is standard output)'
+            cand --output 'Write to FILE instead of standard output (replaced atomically; `-` is standard output)'
+            cand --top 'Rows the table and Markdown show (JSON, CSV and pprof always hold every change)'
+            cand --by 'What one ranked row stands for: the leak site (first frame from the leaf that is not allocator or runtime machinery), the leaf function (pprof''s flat), or the whole stack'
+            cand --skip 'Also treat frames matching REGEX as machinery, never a leak site (repeatable)'
+            cand --keep 'Never treat frames matching REGEX as machinery, even when a built-in list does (repeatable)'
+            cand --work 'Work done at each snapshot, in argument order (e.g. requests served: 3000,6000,9000); slopes are then given per unit of work'
+            cand --work-step 'Work done between consecutive snapshots (the same every time)'
+            cand --work-unit 'Name of a unit of work, for output ("≈330 B per request")'
+            cand --fail-on-growth 'Exit 1 when the total grew by more than SIZE (10MiB, 512KB, 4096; a plain number for object counts)'
+            cand --fail-on-site-growth 'Exit 1 when any ranked site grew by more than SIZE'
+            cand --color 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never'
+            cand --lines 'Tell frames apart by line number too (by default a function is one frame)'
+            cand --keep-order 'Keep the profiles in the order given even when they carry timestamps (by default they are ordered by their own time)'
+            cand --fail-on-leaks 'Exit 1 when any site is classed `leak` (needs three or more snapshots)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'heapdiff;flamegraph'= {
+            cand -i 'Sample type to compare, by name (inuse_space, alloc_objects, ...) or index. Default: inuse_space when present, else the profile''s default type, else the last type'
+            cand --sample-index 'Sample type to compare, by name (inuse_space, alloc_objects, ...) or index. Default: inuse_space when present, else the profile''s default type, else the last type'
+            cand -o 'Write the SVG to FILE (replaced atomically; `-` or absent: standard output)'
+            cand --output 'Write the SVG to FILE (replaced atomically; `-` or absent: standard output)'
+            cand --mode 'What to draw'
+            cand --title 'Title (default: what the picture shows and the sample type)'
+            cand --subtitle 'Subtitle (default: the files, both totals and the growth)'
+            cand --min-width 'Omit frames narrower than this many pixels (must be above 0)'
+            cand --skip 'Also treat frames matching REGEX as machinery, never a leak site (repeatable)'
+            cand --keep 'Never treat frames matching REGEX as machinery, even when a built-in list does (repeatable)'
+            cand --color 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never'
+            cand --lines 'Tell frames apart by line number too (by default a function is one frame)'
+            cand --keep-order 'Keep the profiles in the order given even when they carry timestamps (by default they are ordered by their own time)'
+            cand --inverted 'Draw an icicle graph (roots at the top)'
+            cand --trim-allocators 'Trim allocator and runtime frames from the leaf end of every stack (default in retention mode)'
+            cand --no-trim-allocators 'Keep allocator frames (default in the other modes)'
+            cand --all-growth 'In retention mode with three or more profiles, draw every stack that grew (by default only stacks whose leak site is still growing, classed leak or growing, are drawn, so a cache that filled early does not hide the leak)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'heapdiff;show'= {
+            cand -i 'Sample type for the top sites (default: inuse_space when present, else the profile''s default, else the last)'
+            cand --sample-index 'Sample type for the top sites (default: inuse_space when present, else the profile''s default, else the last)'
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --top 'How many top sites to list'
+            cand --skip 'Also treat frames matching REGEX as machinery, never a leak site (repeatable)'
+            cand --keep 'Never treat frames matching REGEX as machinery, even when a built-in list does (repeatable)'
+            cand --color 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'heapdiff;generate'= {
+            cand --dir 'Directory to write into (default: man/ or completions/ under the current directory)'
+            cand --color 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'heapdiff;help'= {
+            cand diff 'Compare a base heap profile with later ones: rank the sites that leak, and gate CI on growth'
+            cand flamegraph 'Draw a flamegraph SVG of new retention (or of the whole difference) between snapshots'
+            cand show 'Show what is in one profile: producer, sample types, period, time, totals, symbolization and the top allocation sites'
+            cand generate 'Regenerate man pages and shell completions (for maintainers)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'heapdiff;help;diff'= {
+        }
+        &'heapdiff;help;flamegraph'= {
+        }
+        &'heapdiff;help;show'= {
+        }
+        &'heapdiff;help;generate'= {
+        }
+        &'heapdiff;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,243 @@
+//! The finished-tool parts: help, generated man pages and completions, `show`, conventions.
+
+mod util;
+
+use std::process::Command;
+
+use util::*;
+
+fn td(rel: &str) -> String {
+    testdata(rel).display().to_string()
+}
+
+#[test]
+fn generated_man_pages_and_completions_are_current() {
+    let mut stale = Vec::new();
+    for (rel, bytes) in heapdiff::commands::generate::files().unwrap() {
+        let path = root().join(&rel);
+        if std::fs::read(&path).ok().as_deref() != Some(&bytes[..]) {
+            stale.push(rel.display().to_string());
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale generated files: {stale:?}\nrefresh them with:  cargo run -- generate all"
+    );
+}
+
+#[test]
+fn every_command_has_help_with_examples_and_exit_codes() {
+    for cmd in ["diff", "flamegraph", "show"] {
+        let o = run(&[cmd, "--help"], None);
+        assert!(o.status.success(), "{cmd}");
+        let h = stdout(&o);
+        assert!(h.contains("Examples:"), "{cmd}: {h}");
+        assert!(h.contains("Exit codes:"), "{cmd}: {h}");
+        assert!(
+            h.lines().next().is_some_and(|l| !l.is_empty()),
+            "{cmd}: a description first"
+        );
+        // Every example runs on the bundled testdata (from the repository root).
+        for ex in h
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with("heapdiff "))
+        {
+            if ex.contains('|') {
+                continue; // shell pipelines are checked by the stdin test
+            }
+            let dir = std::env::temp_dir().join(format!("heapdiff-ex-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let args: Vec<String> = ex
+                .split_whitespace()
+                .skip(1)
+                .map(|a| {
+                    if a.starts_with("testdata/") {
+                        root().join(a).display().to_string()
+                    } else if a.ends_with(".svg") || a.ends_with(".pb.gz") {
+                        dir.join(a).display().to_string()
+                    } else {
+                        a.trim_matches('\'').to_string()
+                    }
+                })
+                .collect();
+            let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+            let o = run(&refs, None);
+            let want = if ex.contains("--fail-on") { 1 } else { 0 };
+            assert_eq!(o.status.code(), Some(want), "{ex}: {}", stderr(&o));
+        }
+    }
+    // Options are grouped under headings.
+    let h = stdout(&run(&["diff", "--help"], None));
+    for heading in ["Input:", "Output:", "Ranking:", "CI gates:"] {
+        assert!(h.contains(heading), "{heading} in {h}");
+    }
+}
+
+#[test]
+fn man_page_renders() {
+    if Command::new("man").arg("--version").output().is_err() {
+        eprintln!("man is not installed: skipping");
+        return;
+    }
+    for page in [
+        "heapdiff.1",
+        "heapdiff-diff.1",
+        "heapdiff-flamegraph.1",
+        "heapdiff-show.1",
+    ] {
+        let o = Command::new("man")
+            .args(["-l", "-P", "cat"])
+            .arg(root().join("man").join(page))
+            .env("MANWIDTH", "100")
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{page}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(text.contains("heapdiff"), "{page}");
+        assert!(text.contains("Exit codes"), "{page}: {text}");
+    }
+}
+
+/// Asks bash's completion function what it offers after `words`.
+fn complete(words: &[&str]) -> Vec<String> {
+    let script = format!(
+        "source {}; COMP_WORDS=({}); COMP_CWORD={}; COMP_LINE='{}'; COMP_POINT=${{#COMP_LINE}}; _heapdiff heapdiff '{}' '{}'; complete -p heapdiff >&2; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        root().join("completions/heapdiff.bash").display(),
+        words
+            .iter()
+            .map(|w| format!("'{w}'"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        words.len() - 1,
+        words.join(" "),
+        words[words.len() - 1],
+        words[words.len() - 2],
+    );
+    let o = Command::new("bash")
+        .args(["--norc", "-c", &script])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("-F _heapdiff heapdiff"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn bash_completion_completes_subcommands_and_formats() {
+    let subs = complete(&["heapdiff", ""]);
+    for s in ["diff", "flamegraph", "show"] {
+        assert!(subs.iter().any(|c| c == s), "{s} in {subs:?}");
+    }
+    let formats = complete(&["heapdiff", "diff", "--format", ""]);
+    for f in ["table", "json", "csv", "markdown", "pprof", "folded"] {
+        assert!(formats.iter().any(|c| c == f), "{f} in {formats:?}");
+    }
+    let modes = complete(&["heapdiff", "flamegraph", "--mode", ""]);
+    assert!(modes.iter().any(|c| c == "differential"), "{modes:?}");
+}
+
+#[test]
+fn show_describes_a_go_profile() {
+    let o = run(&["show", &td("go/leak_sampled/heap_004.pb.gz")], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for want in [
+        "producer      Go runtime/pprof",
+        "sample types  alloc_objects/count, alloc_space/bytes, inuse_objects/count, inuse_space/bytes",
+        "period        524,288 space/bytes (sampled: about one sample per 512.0 KiB allocated)",
+        "symbolized    yes",
+        "top sites (inuse_space):",
+        "main.(*hub).subscribe  main.go:62",
+    ] {
+        assert!(out.contains(want), "{want:?} in\n{out}");
+    }
+}
+
+#[test]
+fn show_json_and_stdin() {
+    let bytes = std::fs::read(testdata("go/leak/heap_004.txt.gz")).unwrap();
+    let o = run(&["show", "--format", "json", "-"], Some(&bytes));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["schema"], "heapdiff.show/1");
+    assert_eq!(v["path"], "-");
+    assert_eq!(v["format"], "legacy_heap_text");
+    assert_eq!(v["gzipped"], true);
+    assert_eq!(v["producer"], "go");
+    assert_eq!(v["period"], 1);
+    assert_eq!(v["top_sites"][0]["function"], "main.(*hub).subscribe");
+    let inuse = v["sample_types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["type"] == "inuse_space")
+        .unwrap();
+    assert_eq!(inuse["total"], 610_168);
+}
+
+#[test]
+fn show_notes_pprof_jl_allocations() {
+    let o = run(&["show", &td("crafted/julia_allocs_2.pb.gz")], None);
+    let out = stdout(&o);
+    assert!(out.contains("producer      Julia PProf.jl"), "{out}");
+    assert!(out.contains("record allocations, not live heap"), "{out}");
+    let o = run(
+        &[
+            "diff",
+            &td("crafted/julia_allocs_1.pb.gz"),
+            &td("crafted/julia_allocs_2.pb.gz"),
+        ],
+        None,
+    );
+    assert!(stdout(&o).contains("note: PProf.jl profiles record allocations, not live heap"));
+    // The type frame PProf.jl puts at the leaf is not the site.
+    assert!(
+        stdout(&o).contains("cache_request(req::Request)  server.jl:41"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn show_unsymbolized_profile_says_so() {
+    let Some(c) = corpus() else { return };
+    let o = run(
+        &[
+            "show",
+            c.join("rust/unsymbolized/heap_007.pb.gz").to_str().unwrap(),
+        ],
+        None,
+    );
+    let out = stdout(&o);
+    assert!(
+        out.contains("producer      jemalloc (jemalloc_pprof)"),
+        "{out}"
+    );
+    assert!(out.contains("symbolized    no (addresses only)"), "{out}");
+    assert!(
+        out.contains("(build id f025f9f0cd8260f7133e5000c9dfba59f30fea18): not symbolized"),
+        "{out}"
+    );
+}
+
+#[test]
+fn show_errors_like_diff() {
+    let o = run(&["show", &td("crafted/truncated.pb.gz")], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o).lines().count(), 1);
+    let o = run(&["show"], None);
+    assert_eq!(o.status.code(), Some(2), "usage errors exit 2");
+    let o = run(&["no-such-command"], None);
+    assert_eq!(o.status.code(), Some(2));
+}
