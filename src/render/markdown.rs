@@ -61,14 +61,15 @@ pub fn render(r: &Report) -> String {
             .enumerate()
             .map(|(i, c)| {
                 if i == last {
-                    // The site: code for the name, plain text for the file.
+                    // The site: code for the name, plain text for the marker and the file.
                     let text = &c.cells[row];
-                    match text.split_once("  ") {
-                        Some((name, loc)) => {
-                            format!("`{}` {}", name.replace('`', "'"), escape(loc))
-                        }
-                        None => format!("`{}`", text.replace('`', "'")),
-                    }
+                    let (name, loc) = text.split_once("  ").unwrap_or((text, ""));
+                    let (name, new) = match name.strip_suffix(" (new)") {
+                        Some(n) => (n, " (new)"),
+                        None => (name, ""),
+                    };
+                    let loc = if loc.is_empty() { String::new() } else { format!(" {}", escape(loc)) };
+                    format!("`{}`{new}{loc}", name.replace('`', "'"))
                 } else {
                     escape(&c.cells[row])
                 }
