@@ -68,7 +68,11 @@ pub fn render(r: &Report) -> String {
                         Some(n) => (n, " (new)"),
                         None => (name, ""),
                     };
-                    let loc = if loc.is_empty() { String::new() } else { format!(" {}", escape(loc)) };
+                    let loc = if loc.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" {}", escape(loc))
+                    };
                     format!("`{}`{new}{loc}", name.replace('`', "'"))
                 } else {
                     escape(&c.cells[row])
