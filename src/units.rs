@@ -1,6 +1,10 @@
 //! Formatting values for people: binary byte units (KiB, MiB), grouped counts, signed deltas.
 
 /// A byte count in binary units with one decimal (`11.0 MiB`, `352 B`).
+///
+/// ```
+/// assert_eq!(heapdiff::units::bytes(11_517_376), "11.0 MiB");
+/// ```
 pub fn bytes(v: i64) -> String {
     const UNITS: [&str; 6] = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
     let a = v.unsigned_abs();
@@ -56,6 +60,13 @@ pub fn delta(v: i64, unit: &str) -> String {
 /// Parses a size such as `10MiB`, `512KB`, `1.5 GiB` or `4096` into bytes. Decimal units
 /// (KB, MB, GB) are powers of 1000 and binary units (KiB, MiB, GiB) powers of 1024; `K`, `M`,
 /// `G` alone are binary.
+///
+/// ```
+/// use heapdiff::units::parse_size;
+/// assert_eq!(parse_size("10MiB"), Ok(10 * 1024 * 1024));
+/// assert_eq!(parse_size("512KB"), Ok(512_000));
+/// assert!(parse_size("lots").is_err());
+/// ```
 pub fn parse_size(s: &str) -> Result<i64, String> {
     let t = s.trim();
     let split = t
