@@ -71,7 +71,7 @@ _heapdiff() {
             return 0
             ;;
         heapdiff__subcmd__diff)
-            opts="-i -f -o -h --sample-index --lines --keep-order --format --output --top --by --skip --keep --work --work-step --work-unit --fail-on-growth --fail-on-site-growth --fail-on-leaks --color --help"
+            opts="-i -f -o -h --sample-index --lines --keep-order --binary --symbols-dir --no-symbolize --format --output --top --by --skip --keep --work --work-step --work-unit --fail-on-growth --fail-on-site-growth --fail-on-leaks --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -82,6 +82,14 @@ _heapdiff() {
                     return 0
                     ;;
                 -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --binary)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --symbols-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -149,7 +157,7 @@ _heapdiff() {
             return 0
             ;;
         heapdiff__subcmd__flamegraph)
-            opts="-i -o -h --sample-index --lines --keep-order --output --mode --title --subtitle --inverted --min-width --trim-allocators --no-trim-allocators --all-growth --skip --keep --color --help"
+            opts="-i -o -h --sample-index --lines --keep-order --binary --symbols-dir --no-symbolize --output --mode --title --subtitle --inverted --min-width --trim-allocators --no-trim-allocators --all-growth --skip --keep --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -160,6 +168,14 @@ _heapdiff() {
                     return 0
                     ;;
                 -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --binary)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --symbols-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -313,7 +329,7 @@ _heapdiff() {
             return 0
             ;;
         heapdiff__subcmd__show)
-            opts="-i -f -h --sample-index --format --top --skip --keep --color --help"
+            opts="-i -f -h --sample-index --format --top --skip --keep --binary --symbols-dir --no-symbolize --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -344,6 +360,14 @@ _heapdiff() {
                     return 0
                     ;;
                 --keep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --binary)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --symbols-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -35,6 +35,8 @@ complete -c heapdiff -n "__fish_heapdiff_needs_command" -f -a "show" -d 'Show wh
 complete -c heapdiff -n "__fish_heapdiff_needs_command" -f -a "generate" -d 'Regenerate man pages and shell completions (for maintainers)'
 complete -c heapdiff -n "__fish_heapdiff_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -s i -l sample-index -d 'Sample type to compare, by name (inuse_space, alloc_objects, ...) or index. Default: inuse_space when present, else the profile\'s default type, else the last type' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l binary -d 'A binary (or its debug file) to symbolize addresses with, matched to the profile\'s mappings by build id (by file name when a mapping has none). Repeatable' -r -F
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l symbols-dir -d 'A directory to search for binaries by build id (DIR/.build-id/xx/rest.debug, DIR/xx/rest.debug, DIR/BUILDID) and by name. Repeatable' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned text for a terminal (the default)'
 json\t'The full report as a versioned JSON document'
 csv\t'One row per changed function'
@@ -58,9 +60,12 @@ always\t''
 never\t''"
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l lines -d 'Tell frames apart by line number too (by default a function is one frame)'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l keep-order -d 'Keep the profiles in the order given even when they carry timestamps (by default they are ordered by their own time)'
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l no-symbolize -d 'Do not symbolize: keep addresses as they are'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l fail-on-leaks -d 'Exit 1 when any site is classed `leak` (needs three or more snapshots)'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -s i -l sample-index -d 'Sample type to compare, by name (inuse_space, alloc_objects, ...) or index. Default: inuse_space when present, else the profile\'s default type, else the last type' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l binary -d 'A binary (or its debug file) to symbolize addresses with, matched to the profile\'s mappings by build id (by file name when a mapping has none). Repeatable' -r -F
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l symbols-dir -d 'A directory to search for binaries by build id (DIR/.build-id/xx/rest.debug, DIR/xx/rest.debug, DIR/BUILDID) and by name. Repeatable' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -s o -l output -d 'Write the SVG to FILE (replaced atomically; `-` or absent: standard output)' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l mode -d 'What to draw' -r -f -a "retention\t'Widths are each stack\'s growth; colours show how much growth flows through a frame'
 differential\t'Two counts per stack (first, last): red grew, blue shrank; widths from the last profile'
@@ -76,6 +81,7 @@ always\t''
 never\t''"
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l lines -d 'Tell frames apart by line number too (by default a function is one frame)'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l keep-order -d 'Keep the profiles in the order given even when they carry timestamps (by default they are ordered by their own time)'
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l no-symbolize -d 'Do not symbolize: keep addresses as they are'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l inverted -d 'Draw an icicle graph (roots at the top)'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l trim-allocators -d 'Trim allocator and runtime frames from the leaf end of every stack (default in retention mode)'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l no-trim-allocators -d 'Keep allocator frames (default in the other modes)'
@@ -87,9 +93,12 @@ json\t'A JSON document (`"schema": "heapdiff.show/1"`)'"
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l top -d 'How many top sites to list' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l skip -d 'Also treat frames matching REGEX as machinery, never a leak site (repeatable)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l keep -d 'Never treat frames matching REGEX as machinery, even when a built-in list does (repeatable)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l binary -d 'A binary (or its debug file) to symbolize addresses with, matched to the profile\'s mappings by build id (by file name when a mapping has none). Repeatable' -r -F
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l symbols-dir -d 'A directory to search for binaries by build id (DIR/.build-id/xx/rest.debug, DIR/xx/rest.debug, DIR/BUILDID) and by name. Repeatable' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l color -d 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l no-symbolize -d 'Do not symbolize: keep addresses as they are'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand generate" -l dir -d 'Directory to write into (default: man/ or completions/ under the current directory)' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand generate" -l color -d 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''

@@ -20,6 +20,8 @@ pub struct Options {
     pub frames: FrameOptions,
     /// Keep the inputs in the order given even when they carry timestamps.
     pub keep_order: bool,
+    /// Where to find binaries for unsymbolized profiles.
+    pub symbols: crate::symbolize::SymbolOptions,
 }
 
 /// One input profile, reduced to the chosen sample type.
@@ -196,11 +198,15 @@ impl Analysis {
         b.finish()
     }
 
-    /// Loads `paths` in parallel and aligns them as they arrive.
+    /// Loads `paths` in parallel, symbolizes what needs it, and aligns them as they arrive.
     pub fn from_paths(paths: &[PathBuf], opts: &Options) -> Result<Analysis, InputError> {
+        let sym = std::sync::Mutex::new(crate::symbolize::Symbolizer::new(opts.symbols.clone()));
         let mut b = Builder::new(opts);
-        crate::load::load_each(paths, |inp| b.add(inp))?;
-        b.finish()
+        crate::load::load_each(paths, Some(&sym), |inp| b.add(inp))?;
+        let mut a = b.finish()?;
+        let sym = sym.into_inner().unwrap_or_else(|e| e.into_inner());
+        a.warnings.extend(sym.warnings);
+        Ok(a)
     }
 
     pub fn base(&self) -> &Snapshot {

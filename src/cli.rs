@@ -68,6 +68,49 @@ pub struct ProfileOptions {
     /// are ordered by their own time).
     #[arg(long, help_heading = "Input")]
     pub keep_order: bool,
+
+    #[command(flatten)]
+    pub symbols: SymbolArgs,
+}
+
+impl ProfileOptions {
+    /// The analysis options these flags ask for.
+    pub fn analysis_options(&self) -> crate::analysis::Options {
+        crate::analysis::Options {
+            sample_index: self.sample_index.clone(),
+            frames: crate::stacks::FrameOptions { lines: self.lines },
+            keep_order: self.keep_order,
+            symbols: self.symbols.options(),
+        }
+    }
+}
+
+/// Where to find binaries for unsymbolized profiles.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SymbolArgs {
+    /// A binary (or its debug file) to symbolize addresses with, matched to the profile's
+    /// mappings by build id (by file name when a mapping has none). Repeatable.
+    #[arg(long = "binary", value_name = "PATH", help_heading = "Symbols")]
+    pub binaries: Vec<PathBuf>,
+
+    /// A directory to search for binaries by build id (DIR/.build-id/xx/rest.debug,
+    /// DIR/xx/rest.debug, DIR/BUILDID) and by name. Repeatable.
+    #[arg(long = "symbols-dir", value_name = "DIR", help_heading = "Symbols")]
+    pub dirs: Vec<PathBuf>,
+
+    /// Do not symbolize: keep addresses as they are.
+    #[arg(long, help_heading = "Symbols")]
+    pub no_symbolize: bool,
+}
+
+impl SymbolArgs {
+    pub fn options(&self) -> crate::symbolize::SymbolOptions {
+        crate::symbolize::SymbolOptions {
+            binaries: self.binaries.clone(),
+            dirs: self.dirs.clone(),
+            disabled: self.no_symbolize,
+        }
+    }
 }
 
 /// Compare a base heap profile with later ones: rank the sites that leak, and gate CI on growth.
@@ -275,6 +318,9 @@ pub struct ShowArgs {
 
     #[command(flatten)]
     pub sites: SiteArgs,
+
+    #[command(flatten)]
+    pub symbols: SymbolArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

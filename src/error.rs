@@ -31,6 +31,8 @@ pub enum InputErrorKind {
     Invalid(String),
     #[error("malformed legacy heap profile at line {line}: {what}")]
     Legacy { line: usize, what: String },
+    #[error("malformed jemalloc heap dump at line {line}: {what}")]
+    JemallocDump { line: usize, what: String },
     #[error("{0}")]
     SampleType(String),
 }

@@ -53,9 +53,10 @@ pub fn folded_pairs(
         let mut frames = cat.stack(s);
         if let Some(rules) = trim {
             while frames.len() > 1
-                && *machinery
-                    .entry(frames[0])
-                    .or_insert_with(|| rules.is_machinery(&cat.frames[frames[0] as usize].name))
+                && *machinery.entry(frames[0]).or_insert_with(|| {
+                    let fr = &cat.frames[frames[0] as usize];
+                    rules.is_machinery(&fr.name, &fr.file)
+                })
             {
                 frames = &frames[1..];
             }

@@ -23,4 +23,5 @@ pub mod report;
 pub mod sample_type;
 pub mod show;
 pub mod stacks;
+pub mod symbolize;
 pub mod units;

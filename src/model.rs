@@ -75,6 +75,8 @@ pub enum SourceFormat {
     Proto,
     /// The legacy text heap format (Go's `debug=1` heap profile, tcmalloc's heapz).
     LegacyHeapText,
+    /// jemalloc's raw `heap_v2` dump (`prof.dump`).
+    JemallocHeap,
 }
 
 /// One profile, resolved.
@@ -239,10 +241,9 @@ impl Profile {
         {
             return Some(Producer::V8);
         }
-        // jemalloc_pprof without symbols: only inuse_space, sampled by bytes with period 0, and
-        // addresses in mappings.
+        // jemalloc_pprof without symbols: only inuse_space, period 0, and addresses in mappings.
         let only_inuse = self.sample_types.len() == 1 && self.sample_types[0].ty == "inuse_space";
-        if only_inuse && self.functions.is_empty() && !self.mappings.is_empty() {
+        if only_inuse && self.period == 0 && !self.mappings.is_empty() {
             return Some(Producer::Jemalloc);
         }
         None

@@ -71,10 +71,33 @@ pub const MACHINERY: &[(&str, &str)] = &[
     ("Julia PProf.jl type frames", r"^Alloc: "),
 ];
 
-/// Which frames are machinery: the built-in list plus `--skip`, minus `--keep`.
+/// Source files that are allocator or runtime machinery whatever the frame is called: with
+/// line-tables-only debug info, inlined Rust frames carry short names (`alloc_zeroed`) but
+/// still their file.
+pub const MACHINERY_FILES: &[(&str, &str)] = &[
+    (
+        "Rust standard library",
+        r"/rustc/[0-9a-f]+/library/(alloc|core)/",
+    ),
+    (
+        "Rust standard library collections",
+        r"/rustc/[0-9a-f]+/library/std/src/collections/",
+    ),
+    (
+        "Rust allocator crates",
+        r"/(hashbrown|tikv-jemallocator|tikv-jemalloc-sys|jemallocator|jemalloc-sys|mimalloc|libmimalloc-sys)-[0-9][^/]*/",
+    ),
+    (
+        "jemalloc sources",
+        r"/jemalloc/(src|include/jemalloc/internal)/|/out/build/(src|include/jemalloc/internal)/",
+    ),
+];
+
+/// Which frames are machinery: the built-in lists plus `--skip`, minus `--keep`.
 #[derive(Clone, Debug)]
 pub struct SiteRules {
     skip: Vec<Regex>,
+    skip_files: Vec<Regex>,
     keep: Vec<Regex>,
 }
 
@@ -96,12 +119,23 @@ impl SiteRules {
             .iter()
             .map(|e| compile(e, "--keep"))
             .collect::<Result<_, _>>()?;
-        Ok(SiteRules { skip: s, keep: k })
+        let f = MACHINERY_FILES
+            .iter()
+            .map(|(_, e)| compile(e, "built-in"))
+            .collect::<Result<_, _>>()?;
+        Ok(SiteRules {
+            skip: s,
+            skip_files: f,
+            keep: k,
+        })
     }
 
-    /// True when a frame named `name` is allocator or runtime machinery.
-    pub fn is_machinery(&self, name: &str) -> bool {
-        self.skip.iter().any(|r| r.is_match(name)) && !self.keep.iter().any(|r| r.is_match(name))
+    /// True when a frame named `name` (in source file `file`, "" when unknown) is allocator or
+    /// runtime machinery. `--keep` wins over both built-in lists.
+    pub fn is_machinery(&self, name: &str, file: &str) -> bool {
+        let listed = self.skip.iter().any(|r| r.is_match(name))
+            || (!file.is_empty() && self.skip_files.iter().any(|r| r.is_match(file)));
+        listed && !self.keep.iter().any(|r| r.is_match(name))
     }
 }
 
@@ -429,9 +463,10 @@ pub fn units_of_stacks(a: &Analysis, by: By, rules: &SiteRules) -> Vec<u32> {
             By::Site => {
                 let mut site = frames[0];
                 for &f in frames {
-                    let machinery = *site_cache
-                        .entry(f)
-                        .or_insert_with(|| rules.is_machinery(&cat.frames[f as usize].name));
+                    let machinery = *site_cache.entry(f).or_insert_with(|| {
+                        let fr = &cat.frames[f as usize];
+                        rules.is_machinery(&fr.name, &fr.file)
+                    });
                     if !machinery {
                         site = f;
                         break;
@@ -683,7 +718,7 @@ mod tests {
             "__rustc::__rust_alloc_zeroed",
             "<u8 as alloc::vec::spec_from_elem::SpecFromElem>::from_elem",
         ] {
-            assert!(r.is_machinery(m), "{m}");
+            assert!(r.is_machinery(m, ""), "{m}");
         }
         for user in [
             "main.(*serverConn).newStream",
@@ -691,15 +726,21 @@ mod tests {
             "retainSessionState",
             "std::io::stdio::_print",
         ] {
-            assert!(!r.is_machinery(user), "{user}");
+            assert!(!r.is_machinery(user, "/src/app/main.rs"), "{user}");
         }
         let k = SiteRules::new(
             &["^main\\.helper$".into()],
             &["^runtime\\.mallocgc$".into()],
         )
         .unwrap();
-        assert!(k.is_machinery("main.helper"));
-        assert!(!k.is_machinery("runtime.mallocgc"));
+        assert!(k.is_machinery("main.helper", ""));
+        assert!(!k.is_machinery("runtime.mallocgc", ""));
+        // Short inlined names from line-tables-only debug info are known by their file.
+        assert!(r.is_machinery(
+            "alloc_zeroed",
+            "/rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/library/alloc/src/alloc.rs"
+        ));
+        assert!(!r.is_machinery("remember_request", "/src/gen/src/main.rs"));
         assert!(SiteRules::new(&["(".into()], &[]).is_err());
     }
 

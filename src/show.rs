@@ -27,6 +27,9 @@ pub struct MappingInfo {
     /// Whether any location in this mapping has a function name.
     pub symbolized: bool,
     pub locations: usize,
+    /// The binary heapdiff symbolized this mapping from, when it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub symbolized_from: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -98,11 +101,18 @@ pub fn summarize(
                 .iter()
                 .filter(|l| l.mapping == Some(i as u32))
                 .collect();
+            let from = loaded.symbolized.iter().find_map(|(mi, r)| match r {
+                crate::symbolize::Resolution::Symbolized(p) if *mi == i => {
+                    Some(p.display().to_string())
+                }
+                _ => None,
+            });
             MappingInfo {
                 file: m.file.clone(),
                 build_id: m.build_id.clone(),
                 symbolized: locs.iter().any(|l| named(l)),
                 locations: locs.len(),
+                symbolized_from: from,
             }
         })
         .collect();
@@ -194,6 +204,7 @@ pub fn render_text(s: &Summary) -> String {
     let format = match s.format {
         SourceFormat::Proto => "profile.proto",
         SourceFormat::LegacyHeapText => "legacy text heap profile",
+        SourceFormat::JemallocHeap => "jemalloc heap dump (heap_v2)",
     };
     let gz = if s.gzipped { ", gzipped" } else { "" };
     let row = |o: &mut String, k: &str, v: String| {
@@ -284,36 +295,33 @@ pub fn render_text(s: &Summary) -> String {
     };
     row(&mut o, "symbolized", sym);
     // One line per binary (a binary is often mapped several times), binaries with samples only.
-    let mut binaries: Vec<(&str, &str, bool, usize)> = Vec::new();
+    let mut binaries: Vec<MappingInfo> = Vec::new();
     for m in &s.mappings {
         match binaries
             .iter_mut()
-            .find(|b| b.0 == m.file && b.1 == m.build_id)
+            .find(|b| b.file == m.file && b.build_id == m.build_id)
         {
             Some(b) => {
-                b.2 |= m.symbolized;
-                b.3 += m.locations;
+                b.symbolized |= m.symbolized;
+                b.locations += m.locations;
+                if b.symbolized_from.is_none() {
+                    b.symbolized_from = m.symbolized_from.clone();
+                }
             }
-            None => binaries.push((&m.file, &m.build_id, m.symbolized, m.locations)),
+            None => binaries.push(m.clone()),
         }
     }
-    let unused = binaries.iter().filter(|b| b.3 == 0).count();
-    for &(file, build_id, symbolized, locations) in binaries.iter().filter(|b| b.3 > 0) {
-        let m = MappingInfo {
-            file: file.to_string(),
-            build_id: build_id.to_string(),
-            symbolized,
-            locations,
-        };
+    let unused = binaries.iter().filter(|b| b.locations == 0).count();
+    for m in binaries.iter().filter(|b| b.locations > 0) {
         let id = if m.build_id.is_empty() {
             String::new()
         } else {
             format!(" (build id {})", m.build_id)
         };
-        let state = if m.symbolized {
-            "symbolized"
-        } else {
-            "not symbolized"
+        let state = match (&m.symbolized_from, m.symbolized) {
+            (Some(from), _) => format!("symbolized by heapdiff from {from}"),
+            (None, true) => "symbolized".to_string(),
+            (None, false) => "not symbolized".to_string(),
         };
         let name = if m.file.is_empty() {
             "(no file name)"

@@ -224,7 +224,15 @@ fn show_unsymbolized_profile_says_so() {
         out.contains("producer      jemalloc (jemalloc_pprof)"),
         "{out}"
     );
-    assert!(out.contains("symbolized    no (addresses only)"), "{out}");
+    // The service's own binary is not here; libc may be, with the same build id.
+    assert!(
+        out.contains("symbolized    no (addresses only)") || out.contains("symbolized    partly"),
+        "{out}"
+    );
+    assert!(
+        out.contains("no binary found to symbolize it; give --binary PATH"),
+        "{out}"
+    );
     assert!(
         out.contains("(build id f025f9f0cd8260f7133e5000c9dfba59f30fea18): not symbolized"),
         "{out}"

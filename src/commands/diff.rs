@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use crate::analysis::{Analysis, Options};
+use crate::analysis::Analysis;
 use crate::cli::DiffArgs;
 use crate::output;
 use crate::rank::{self, RankOptions, SiteRules};
@@ -50,13 +50,7 @@ pub fn run(args: &DiffArgs, color: bool) -> anyhow::Result<ExitCode> {
             paths.len()
         );
     }
-    let opts = Options {
-        sample_index: args.input.sample_index.clone(),
-        frames: crate::stacks::FrameOptions {
-            lines: args.input.lines,
-        },
-        keep_order: args.input.keep_order,
-    };
+    let opts = args.input.analysis_options();
     let analysis = Analysis::from_paths(&paths, &opts)?;
     let work = work_axis(args, &analysis)?;
     let to_file = args.output.as_ref().is_some_and(|p| p.as_os_str() != "-");

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use crate::analysis::{Analysis, Options};
+use crate::analysis::Analysis;
 use crate::cli::FlamegraphArgs;
 use crate::flame::{self, FlameOptions, Labels, Mode};
 use crate::rank::SiteRules;
@@ -13,13 +13,7 @@ pub fn run(args: &FlamegraphArgs) -> anyhow::Result<ExitCode> {
     if paths.len() < 2 {
         anyhow::bail!("flamegraph needs at least two profiles (a base and a later one)");
     }
-    let opts = Options {
-        sample_index: args.input.sample_index.clone(),
-        frames: crate::stacks::FrameOptions {
-            lines: args.input.lines,
-        },
-        keep_order: args.input.keep_order,
-    };
+    let opts = args.input.analysis_options();
     let analysis = Analysis::from_paths(&paths, &opts)?;
     let trim = if args.no_trim_allocators {
         false

@@ -7,7 +7,10 @@ use crate::rank::SiteRules;
 
 pub fn run(args: &ShowArgs) -> anyhow::Result<ExitCode> {
     let rules = SiteRules::new(&args.sites.skip, &args.sites.keep).map_err(anyhow::Error::msg)?;
-    let loaded = crate::load::load(&args.profile)?;
+    let sym = std::sync::Mutex::new(crate::symbolize::Symbolizer::new(args.symbols.options()));
+    let mut loaded = crate::load::load_with(&args.profile, Some(&sym))?;
+    let sym = sym.into_inner().unwrap_or_else(|e| e.into_inner());
+    loaded.warnings.extend(sym.warnings);
     let summary = crate::show::summarize(loaded, args.sample_index.clone(), &rules, args.top)?;
     let text = match args.format {
         ShowFormat::Table => crate::show::render_text(&summary),

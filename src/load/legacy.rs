@@ -123,32 +123,6 @@ fn parse_frame_comment(l: &str) -> Option<FrameComment> {
     })
 }
 
-fn parse_mapping_line(l: &str, proc_re: &Regex, brief_re: &Regex) -> Option<Option<Mapping>> {
-    let hex = |s: &str| u64::from_str_radix(s, 16).ok();
-    if let Some(c) = proc_re.captures(l) {
-        if !c[3].contains('x') {
-            return Some(None);
-        }
-        return Some(Some(Mapping {
-            start: hex(&c[1])?,
-            limit: hex(&c[2])?,
-            offset: hex(&c[4])?,
-            file: c.get(8).map(|m| m.as_str().to_string()).unwrap_or_default(),
-            ..Default::default()
-        }));
-    }
-    if let Some(c) = brief_re.captures(l) {
-        return Some(Some(Mapping {
-            start: hex(&c[1])?,
-            limit: hex(&c[2])?,
-            file: c[3].to_string(),
-            offset: c.get(5).and_then(|m| hex(m.as_str())).unwrap_or(0),
-            ..Default::default()
-        }));
-    }
-    None
-}
-
 pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
     let text = String::from_utf8_lossy(data);
     let header_re = Regex::new(
@@ -161,13 +135,7 @@ pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
     .expect("valid regex");
     let sample_re =
         Regex::new(r"(-?\d+): *(-?\d+) *\[ *(\d+): *(\d+) *] @([ x0-9a-f]*)").expect("valid regex");
-    let proc_re = Regex::new(
-        r"([[:xdigit:]]+)-([[:xdigit:]]+)\s+([-rwxp]+)\s+([[:xdigit:]]+)\s+([[:xdigit:]]+):([[:xdigit:]]+)\s+([[:digit:]]+)\s*(\S+)?",
-    )
-    .expect("valid regex");
-    let brief_re =
-        Regex::new(r"\s*([[:xdigit:]]+)-([[:xdigit:]]+):\s*(\S+)(\s.*@)?([[:xdigit:]]+)?")
-            .expect("valid regex");
+    let maps = super::maps::MapsParser::new();
 
     let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l));
     let (hline, header) = lines
@@ -229,7 +197,7 @@ pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
             if t.is_empty() {
                 continue;
             }
-            if let Some(Some(m)) = parse_mapping_line(t, &proc_re, &brief_re) {
+            if let Some(Some(m)) = maps.parse_line(t) {
                 mappings.push(m);
             }
             continue;

@@ -1,7 +1,9 @@
 //! Reading inputs: files or standard input, gzipped or not, in profile.proto or the legacy text
 //! heap format. The format is sniffed from the bytes, never from the file name.
 
+mod jeheap;
 mod legacy;
+mod maps;
 mod proto;
 mod wire;
 
@@ -18,7 +20,12 @@ pub struct Loaded {
     pub profile: Profile,
     /// Problems that did not stop loading (reported with the results).
     pub warnings: Vec<String>,
+    /// What symbolization did to each mapping that had unsymbolized locations.
+    pub symbolized: Vec<(usize, crate::symbolize::Resolution)>,
 }
+
+/// The symbolizer shared by the loading threads.
+pub type SharedSymbolizer = std::sync::Mutex<crate::symbolize::Symbolizer>;
 
 /// Reads all bytes of `path` (`-` is standard input).
 pub fn read_input(path: &Path) -> Result<Vec<u8>, InputError> {
@@ -57,14 +64,23 @@ pub fn parse_bytes(path: &Path, data: &[u8]) -> Result<Profile, InputError> {
     if data.is_empty() {
         return Err(InputError::new(path, InputErrorKind::Empty));
     }
+    if jeheap::looks_like_jeheap(data) {
+        return jeheap::parse(data).map_err(|k| InputError::new(path, k));
+    }
     if legacy::looks_like_legacy_heap(data) {
         return legacy::parse(data).map_err(|k| InputError::new(path, k));
     }
     proto::parse(data).map_err(|k| InputError::new(path, k))
 }
 
-/// Loads one profile from a path (`-` for standard input).
+/// Loads one profile from a path (`-` for standard input), without symbolizing it.
 pub fn load(path: &Path) -> Result<Loaded, InputError> {
+    load_with(path, None)
+}
+
+/// Loads one profile, naming its unsymbolized locations from local binaries when a symbolizer
+/// is given (before pprof's pruning, which matches names).
+pub fn load_with(path: &Path, sym: Option<&SharedSymbolizer>) -> Result<Loaded, InputError> {
     let raw = read_input(path)?;
     if raw.is_empty() {
         return Err(InputError::new(path, InputErrorKind::Empty));
@@ -73,6 +89,13 @@ pub fn load(path: &Path) -> Result<Loaded, InputError> {
     let data = gunzip_if_needed(path, raw)?;
     let mut profile = parse_bytes(path, &data)?;
     profile.gzipped = gzipped;
+    let symbolized = match sym {
+        Some(s) => s
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .symbolize(&mut profile),
+        None => Vec::new(),
+    };
     drop(data);
     // pprof prunes allocator frames on load; after that, samples with the same stack can be
     // summed (heapdiff keeps no labels), which makes every later stage cheaper.
@@ -84,6 +107,7 @@ pub fn load(path: &Path) -> Result<Loaded, InputError> {
         path: path.to_path_buf(),
         profile,
         warnings,
+        symbolized,
     })
 }
 
@@ -91,14 +115,18 @@ pub fn load(path: &Path) -> Result<Loaded, InputError> {
 /// first error (in that order) is returned.
 pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Loaded>, InputError> {
     let mut out = Vec::with_capacity(paths.len());
-    load_each(paths, |l| out.push(l))?;
+    load_each(paths, None, |l| out.push(l))?;
     Ok(out)
 }
 
 /// Decodes `paths` on worker threads and hands each profile to `each` on the calling thread,
 /// in the order of `paths`, as soon as it and all before it are ready. Stops at the first error
 /// in that order.
-pub fn load_each(paths: &[PathBuf], mut each: impl FnMut(Loaded)) -> Result<(), InputError> {
+pub fn load_each(
+    paths: &[PathBuf],
+    sym: Option<&SharedSymbolizer>,
+    mut each: impl FnMut(Loaded),
+) -> Result<(), InputError> {
     if paths.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
         return Err(InputError::new(
             "-",
@@ -112,7 +140,7 @@ pub fn load_each(paths: &[PathBuf], mut each: impl FnMut(Loaded)) -> Result<(), 
         .max(1);
     if threads == 1 {
         for p in paths {
-            each(load(p)?);
+            each(load_with(p, sym)?);
         }
         return Ok(());
     }
@@ -126,7 +154,7 @@ pub fn load_each(paths: &[PathBuf], mut each: impl FnMut(Loaded)) -> Result<(), 
             s.spawn(move || {
                 while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    if i >= paths.len() || tx.send((i, load(&paths[i]))).is_err() {
+                    if i >= paths.len() || tx.send((i, load_with(&paths[i], sym))).is_err() {
                         break;
                     }
                 }

@@ -1,0 +1,330 @@
+//! Symbolization from local binaries and raw jemalloc dumps.
+
+mod util;
+
+use std::path::{Path, PathBuf};
+
+use heapdiff::analysis::{Analysis, Options};
+use heapdiff::rank::{By, Class, RankOptions, rank};
+use heapdiff::symbolize::SymbolOptions;
+use object::Object;
+use prost::Message;
+use util::*;
+
+/// A function whose address the tests put into a profile.
+#[inline(never)]
+#[unsafe(no_mangle)]
+pub extern "C" fn heapdiff_test_marker_allocator(n: usize) -> usize {
+    std::hint::black_box(vec![0u8; n]).len()
+}
+
+/// The mapping of this test executable that holds `addr`: (start, limit, file offset, path).
+fn own_mapping(addr: u64) -> (u64, u64, u64, PathBuf) {
+    let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
+    for l in maps.lines() {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        let (a, b) = f[0].split_once('-').unwrap();
+        let (a, b) = (
+            u64::from_str_radix(a, 16).unwrap(),
+            u64::from_str_radix(b, 16).unwrap(),
+        );
+        if a <= addr && addr < b {
+            return (
+                a,
+                b,
+                u64::from_str_radix(f[2], 16).unwrap(),
+                PathBuf::from(f[5]),
+            );
+        }
+    }
+    panic!("no mapping for {addr:#x}");
+}
+
+fn build_id(path: &Path) -> String {
+    let data = std::fs::read(path).unwrap();
+    let f = object::File::parse(&*data).unwrap();
+    f.build_id()
+        .unwrap()
+        .expect("the test executable has a build id")
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Writes a one-sample unsymbolized profile whose location points into this executable.
+fn write_profile(dir: &Path, name: &str, file: &str, build_id: &str, bytes: i64) -> PathBuf {
+    use heapdiff::proto;
+    let addr = heapdiff_test_marker_allocator as *const () as usize as u64 + 4;
+    let (start, limit, offset, _) = own_mapping(addr);
+    let strings: Vec<Vec<u8>> = ["", "inuse_space", "bytes", file, build_id]
+        .iter()
+        .map(|s| s.as_bytes().to_vec())
+        .collect();
+    let p = proto::Profile {
+        sample_type: vec![proto::ValueType { r#type: 1, unit: 2 }],
+        sample: vec![proto::Sample {
+            location_id: vec![1],
+            value: vec![bytes],
+        }],
+        mapping: vec![proto::Mapping {
+            id: 1,
+            memory_start: start,
+            memory_limit: limit,
+            file_offset: offset,
+            filename: 3,
+            build_id: 4,
+            ..Default::default()
+        }],
+        location: vec![proto::Location {
+            id: 1,
+            mapping_id: 1,
+            address: addr,
+            ..Default::default()
+        }],
+        string_table: strings,
+        ..Default::default()
+    };
+    let path = dir.join(name);
+    std::fs::write(&path, p.encode_to_vec()).unwrap();
+    path
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("heapdiff-sym-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn analyse_with(paths: &[PathBuf], symbols: SymbolOptions) -> Analysis {
+    Analysis::from_paths(
+        paths,
+        &Options {
+            symbols,
+            ..Default::default()
+        },
+    )
+    .unwrap()
+}
+
+fn leaf_names(a: &Analysis) -> Vec<String> {
+    (0..a.catalog.num_stacks() as u32)
+        .map(|s| {
+            a.catalog.frames[a.catalog.stack(s)[0] as usize]
+                .name
+                .clone()
+        })
+        .collect()
+}
+
+#[test]
+fn addresses_in_our_own_executable_get_names() {
+    let exe = std::env::current_exe().unwrap();
+    let id = build_id(&exe);
+    let dir = tempdir("own");
+    let a = write_profile(&dir, "a.pb", exe.to_str().unwrap(), &id, 100);
+    let b = write_profile(&dir, "b.pb", exe.to_str().unwrap(), &id, 300);
+    let an = analyse_with(&[a, b], SymbolOptions::default());
+    assert!(
+        leaf_names(&an)
+            .iter()
+            .any(|n| n == "heapdiff_test_marker_allocator"),
+        "{:?}",
+        leaf_names(&an)
+    );
+    assert_eq!(an.total_delta(), 200);
+}
+
+#[test]
+fn binary_is_found_by_build_id_through_the_flag() {
+    let exe = std::env::current_exe().unwrap();
+    let id = build_id(&exe);
+    let dir = tempdir("flag");
+    // The recorded path does not exist here, as for a profile taken on another machine.
+    let a = write_profile(&dir, "a.pb", "/nonexistent/bin/service", &id, 100);
+    let an = analyse_with(std::slice::from_ref(&a), SymbolOptions::default());
+    assert!(
+        leaf_names(&an)[0].starts_with("[service] 0x"),
+        "{:?}",
+        leaf_names(&an)
+    );
+    assert!(
+        an.warnings.iter().any(|w| w.contains("no binary found")),
+        "{:?}",
+        an.warnings
+    );
+    let an = analyse_with(
+        std::slice::from_ref(&a),
+        SymbolOptions {
+            binaries: vec![exe.clone()],
+            ..Default::default()
+        },
+    );
+    assert_eq!(leaf_names(&an), ["heapdiff_test_marker_allocator"]);
+    // And by build id in a symbols directory laid out like /usr/lib/debug/.build-id.
+    let sym = dir.join("syms/.build-id").join(&id[..2]);
+    std::fs::create_dir_all(&sym).unwrap();
+    std::fs::copy(&exe, sym.join(format!("{}.debug", &id[2..]))).unwrap();
+    let an = analyse_with(
+        &[a],
+        SymbolOptions {
+            dirs: vec![dir.join("syms")],
+            ..Default::default()
+        },
+    );
+    assert_eq!(leaf_names(&an), ["heapdiff_test_marker_allocator"]);
+}
+
+#[test]
+fn a_binary_with_another_build_id_is_refused() {
+    let exe = std::env::current_exe().unwrap();
+    let dir = tempdir("wrong");
+    let a = write_profile(&dir, "a.pb", exe.to_str().unwrap(), &"ab".repeat(20), 100);
+    let an = analyse_with(
+        std::slice::from_ref(&a),
+        SymbolOptions {
+            binaries: vec![exe.clone()],
+            ..Default::default()
+        },
+    );
+    let names = leaf_names(&an);
+    assert!(names[0].contains(" 0x"), "no invented names: {names:?}");
+    assert!(
+        an.warnings
+            .iter()
+            .any(|w| w.contains("has build id") && w.contains("not the profile's")),
+        "{:?}",
+        an.warnings
+    );
+    // --no-symbolize keeps addresses.
+    let id = build_id(&exe);
+    let b = write_profile(&dir, "b.pb", exe.to_str().unwrap(), &id, 100);
+    let an = analyse_with(
+        &[b],
+        SymbolOptions {
+            disabled: true,
+            ..Default::default()
+        },
+    );
+    assert!(leaf_names(&an)[0].contains(" 0x"));
+}
+
+#[test]
+fn testdata_jemalloc_dumps_parse_and_unbias() {
+    let dir = testdata("jemalloc");
+    let paths = heapdiff::inputs::expand(std::slice::from_ref(&dir)).unwrap();
+    assert_eq!(paths.len(), 4);
+    let loaded = heapdiff::load::load(&paths[3]).unwrap();
+    let p = &loaded.profile;
+    assert_eq!(p.format, heapdiff::model::SourceFormat::JemallocHeap);
+    assert_eq!(p.period, 1024);
+    let names: Vec<&str> = p.sample_types.iter().map(|t| t.ty.as_str()).collect();
+    assert_eq!(names, ["inuse_objects", "inuse_space"]);
+    assert!(
+        p.mappings
+            .iter()
+            .any(|m| m.file.ends_with("heapdiff-jeheap-gen"))
+    );
+    // Sampled values are scaled up: 20,000 kept records of 200 B (224 B size class) are about
+    // 4.5 MB; the estimate lands near it.
+    let total = p.total(1);
+    assert!((3_000_000..7_000_000).contains(&total), "{total}");
+    let a = Analysis::from_paths(
+        &paths,
+        &Options {
+            symbols: SymbolOptions {
+                disabled: true,
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let r = rank(
+        &a,
+        &RankOptions {
+            by: By::Stack,
+            ..Default::default()
+        },
+    );
+    assert_eq!(r.units[0].class, Class::Leak, "{:?}", r.units[0]);
+}
+
+#[test]
+fn corpus_unsymbolized_series_matches_the_symbolized_one() {
+    let Some(c) = corpus() else { return };
+    let bin = c.join("rust/bin/jemalloc_leak");
+    let opts = SymbolOptions {
+        binaries: vec![bin.clone()],
+        ..Default::default()
+    };
+    let top = |dir: PathBuf, glob: Option<&str>| {
+        let arg = match glob {
+            Some(g) => dir.join(g),
+            None => dir,
+        };
+        let paths = heapdiff::inputs::expand(&[arg]).unwrap();
+        let a = analyse_with(&paths, opts.clone());
+        let r = rank(&a, &RankOptions::default());
+        (r.units[0].name.clone(), r.units[0].class, r.units[0].delta)
+    };
+    let (sym_name, sym_class, sym_delta) = top(c.join("rust/symbolized"), None);
+    assert_eq!(sym_name, "jemalloc_leak::retain_session_state");
+    assert_eq!(sym_class, Class::Leak);
+    for glob in [None, Some("*.jeheap")] {
+        let (name, class, delta) = top(c.join("rust/unsymbolized"), glob);
+        assert_eq!(name, "jemalloc_leak::retain_session_state", "{glob:?}");
+        assert_eq!(class, Class::Leak, "{glob:?}");
+        let diff = (delta - sym_delta).abs() as f64 / sym_delta as f64;
+        assert!(diff < 0.01, "{glob:?}: {delta} vs {sym_delta}");
+    }
+    // A wrong binary: a warning and no invented names. (Only where the binary is not at the
+    // path the profile recorded, as on any machine but the one that made the corpus.)
+    if Path::new("/src/corpus/rust/bin/jemalloc_leak").exists() {
+        return;
+    }
+    let exe = std::env::current_exe().unwrap();
+    let paths = heapdiff::inputs::expand(&[c.join("rust/unsymbolized")]).unwrap();
+    let a = analyse_with(
+        &paths,
+        SymbolOptions {
+            binaries: vec![exe],
+            ..Default::default()
+        },
+    );
+    assert!(
+        a.warnings.iter().any(|w| w.contains("not the profile's")),
+        "{:?}",
+        a.warnings
+    );
+    assert!(
+        a.catalog
+            .frames
+            .iter()
+            .all(|f| !f.name.contains("jemalloc_leak::")),
+        "no invented names"
+    );
+    assert!(
+        a.catalog
+            .frames
+            .iter()
+            .any(|f| f.name.starts_with("[jemalloc_leak] 0x"))
+    );
+}
+
+#[test]
+fn cli_flags_reach_the_symbolizer() {
+    let Some(c) = corpus() else { return };
+    let o = run(
+        &[
+            "show",
+            "--binary",
+            c.join("rust/bin/jemalloc_leak").to_str().unwrap(),
+            c.join("rust/unsymbolized/heap_007.pb.gz").to_str().unwrap(),
+        ],
+        None,
+    );
+    let out = stdout(&o);
+    assert!(out.contains("symbolized by heapdiff from"), "{out}");
+    assert!(out.contains("jemalloc_leak::retain_session_state"), "{out}");
+}
