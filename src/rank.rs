@@ -211,25 +211,32 @@ pub struct RankOptions {
     pub rules: SiteRules,
 }
 
-/// One ranked row.
-#[derive(Clone, Debug)]
+/// One ranked row (a leak site by default). Serialized as it appears in the JSON `sites`.
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct RankedUnit {
     pub rank: usize,
     /// The unit's id: a frame id (by site), function id (by function) or stack id (by stack).
+    #[serde(skip)]
     pub id: u32,
+    /// The site's function (with `--by stack`, the stack from leaf to root).
+    #[serde(rename = "function")]
     pub name: String,
     pub file: String,
     pub line: i64,
     pub class: Class,
+    /// Last value minus first.
+    pub delta: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delta_objects: Option<i64>,
     /// Value per snapshot, in snapshot order.
     pub series: Vec<i64>,
     /// Object count per snapshot, when the profiles have counts.
+    #[serde(rename = "series_objects", skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<i64>>,
-    pub delta: i64,
-    pub delta_objects: Option<i64>,
-    /// Slope against time, per second (when the profiles carry timestamps).
+    /// Least-squares slope against time, per second (when the profiles carry timestamps).
     pub slope_per_second: Option<f64>,
-    /// Slope against `--work`, per unit of work.
+    /// Least-squares slope against `--work`, per unit of work (when given).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_unit: Option<f64>,
     /// Slope per snapshot.
     pub slope_per_snapshot: f64,

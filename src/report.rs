@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::analysis::Analysis;
 use crate::model::{SourceFormat, ValueType};
-use crate::rank::{Axis, By, Class, Ranking};
+use crate::rank::{Axis, By, Class, RankedUnit, Ranking};
 
 /// Version of the JSON document layout; bumped on incompatible changes.
 pub const JSON_SCHEMA: &str = "heapdiff.diff/1";
@@ -39,37 +39,7 @@ pub struct FunctionRow {
 }
 
 /// One ranked unit (a leak site by default).
-#[derive(Clone, Debug, Serialize)]
-pub struct SiteRow {
-    pub rank: usize,
-    /// The site's function (with `--by stack`, the stack from leaf to root).
-    pub function: String,
-    pub file: String,
-    pub line: i64,
-    pub class: Class,
-    /// Last value minus first.
-    pub delta: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delta_objects: Option<i64>,
-    /// Value per snapshot, in snapshot order.
-    pub series: Vec<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub series_objects: Option<Vec<i64>>,
-    /// Least-squares slope against time, per second (when the profiles carry timestamps).
-    pub slope_per_second: Option<f64>,
-    /// Least-squares slope against `--work`, per unit of work (when given).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_unit: Option<f64>,
-    pub slope_per_snapshot: f64,
-    /// R² of the line (three or more snapshots).
-    pub r2: Option<f64>,
-    /// Share of intervals in which the value grew.
-    pub grew_share: f64,
-    /// Standard deviation of `delta` from sampling (0 for unsampled profiles).
-    pub noise: f64,
-    /// Absent from the base snapshot.
-    pub new: bool,
-}
+pub type SiteRow = RankedUnit;
 
 /// A CI gate and whether it tripped.
 #[derive(Clone, Debug, Serialize)]
@@ -157,28 +127,7 @@ impl Report {
                 }
             })
             .collect();
-        let sites: Vec<SiteRow> = ranking
-            .units
-            .into_iter()
-            .map(|u| SiteRow {
-                rank: u.rank,
-                function: u.name,
-                file: u.file,
-                line: u.line,
-                class: u.class,
-                delta: u.delta,
-                delta_objects: u.delta_objects,
-                series: u.series,
-                series_objects: u.objects,
-                slope_per_second: u.slope_per_second,
-                per_unit: u.per_unit,
-                slope_per_snapshot: u.slope_per_snapshot,
-                r2: u.r2,
-                grew_share: u.grew_share,
-                noise: u.noise,
-                new: u.new,
-            })
-            .collect();
+        let sites = ranking.units;
         let mut notes = a.warnings.clone();
         notes.extend(producer_notes(a));
         let mut r = Report {
@@ -317,7 +266,7 @@ fn list(rows: &[&SiteRow], unit: &str) -> String {
     let mut parts: Vec<String> = rows
         .iter()
         .take(3)
-        .map(|s| format!("{} ({})", s.function, crate::units::delta(s.delta, unit)))
+        .map(|s| format!("{} ({})", s.name, crate::units::delta(s.delta, unit)))
         .collect();
     if rows.len() > 3 {
         parts.push(format!("and {} more", rows.len() - 3));

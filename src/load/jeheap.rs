@@ -32,14 +32,7 @@ fn bad(line: usize, what: impl Into<String>) -> InputErrorKind {
     }
 }
 
-fn scale(count: i64, bytes: i64, rate: f64) -> (i64, i64) {
-    if count <= 0 || bytes <= 0 || rate <= 1.0 {
-        return (count, bytes);
-    }
-    let avg = bytes as f64 / count as f64;
-    let s = 1.0 / (1.0 - (-avg / rate).exp());
-    ((count as f64 * s) as i64, (bytes as f64 * s) as i64)
-}
+use super::text::scale_heap_sample;
 
 /// `t*: 4: 4032 [0: 0]` → (4, 4032, 0, 0).
 fn parse_counts(l: &str) -> Option<(i64, i64, i64, i64)> {
@@ -74,7 +67,7 @@ pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
     }
     let mut stacks: Vec<Raw> = Vec::new();
     let mut mappings: Vec<Mapping> = Vec::new();
-    let maps = super::maps::MapsParser::new();
+    let maps = super::text::MapsParser::new();
     let mut in_maps = false;
     for (n, l) in lines {
         let t = l.trim();
@@ -120,7 +113,7 @@ pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
     let with_alloc = stacks
         .iter()
         .any(|s| s.counts.is_some_and(|c| c.2 != 0 || c.3 != 0));
-    let names: &[&str] = if with_alloc {
+    let sample_types = super::text::heap_types(if with_alloc {
         &[
             "alloc_objects",
             "alloc_space",
@@ -129,19 +122,7 @@ pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
         ]
     } else {
         &["inuse_objects", "inuse_space"]
-    };
-    let sample_types = names
-        .iter()
-        .map(|t| ValueType {
-            ty: t.to_string(),
-            unit: if t.ends_with("objects") {
-                "count"
-            } else {
-                "bytes"
-            }
-            .to_string(),
-        })
-        .collect();
+    });
 
     let mut loc_index: HashMap<u64, u32> = HashMap::new();
     let mut locations: Vec<Location> = Vec::new();
@@ -172,11 +153,11 @@ pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
         }
         sample_ranges.push((start, sample_locs.len() as u32));
         if with_alloc {
-            let (x, y) = scale(ac, ab, rate as f64);
+            let (x, y) = scale_heap_sample(ac, ab, rate);
             values.push(x);
             values.push(y);
         }
-        let (x, y) = scale(c, b, rate as f64);
+        let (x, y) = scale_heap_sample(c, b, rate);
         values.push(x);
         values.push(y);
     }
@@ -215,8 +196,8 @@ mod tests {
         assert_eq!(parse_counts("t*: 4: 4032 [0: 0]"), Some((4, 4032, 0, 0)));
         assert_eq!(parse_counts("t*: x"), None);
         // A 524,288-byte object is always sampled at a 1 KiB interval: no scaling.
-        assert_eq!(scale(1, 524_288, 1024.0), (1, 524_288));
-        let (c, b) = scale(10, 3840, 1024.0);
+        assert_eq!(scale_heap_sample(1, 524_288, 1024), (1, 524_288));
+        let (c, b) = scale_heap_sample(10, 3840, 1024);
         assert!(c > 10 && b > 3840);
     }
 }

@@ -69,19 +69,6 @@ fn bad(line: usize, what: impl Into<String>) -> InputErrorKind {
     }
 }
 
-/// pprof's un-sampling of a heapz v2 sample.
-fn scale_heap_sample(count: i64, size: i64, rate: i64) -> (i64, i64) {
-    if count == 0 || size == 0 {
-        return (0, 0);
-    }
-    if rate <= 1 {
-        return (count, size);
-    }
-    let avg = size as f64 / count as f64;
-    let scale = 1.0 / (1.0 - (-avg / rate as f64).exp());
-    ((count as f64 * scale) as i64, (size as f64 * scale) as i64)
-}
-
 fn parse_frame_comment(l: &str) -> Option<FrameComment> {
     let rest = l.strip_prefix('#')?;
     let mut toks = rest.split_whitespace();
@@ -135,7 +122,7 @@ pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
     .expect("valid regex");
     let sample_re =
         Regex::new(r"(-?\d+): *(-?\d+) *\[ *(\d+): *(\d+) *] @([ x0-9a-f]*)").expect("valid regex");
-    let maps = super::maps::MapsParser::new();
+    let maps = super::text::MapsParser::new();
 
     let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l));
     let (hline, header) = lines
@@ -165,28 +152,16 @@ pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
     } else {
         return Err(bad(hline, "unrecognized header"));
     }
-    let sample_types: Vec<ValueType> = if has_alloc {
-        [
+    let sample_types: Vec<ValueType> = super::text::heap_types(if has_alloc {
+        &[
             "alloc_objects",
             "alloc_space",
             "inuse_objects",
             "inuse_space",
         ]
-        .as_slice()
     } else {
-        ["objects", "space"].as_slice()
-    }
-    .iter()
-    .map(|t| ValueType {
-        ty: t.to_string(),
-        unit: if t.ends_with("objects") {
-            "count"
-        } else {
-            "bytes"
-        }
-        .to_string(),
-    })
-    .collect();
+        &["objects", "space"]
+    });
 
     let mut samples: Vec<RawSample> = Vec::new();
     let mut in_maps = false;
@@ -234,7 +209,7 @@ pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
                 ));
             }
             let (c2, s2) = if count != 0 && v2 {
-                scale_heap_sample(count, size, period)
+                super::text::scale_heap_sample(count, size, period)
             } else {
                 (count, size)
             };
@@ -477,6 +452,7 @@ mod tests {
 
     #[test]
     fn scaling_matches_pprof_rule() {
+        use super::super::text::scale_heap_sample;
         assert_eq!(scale_heap_sample(0, 0, 524288), (0, 0));
         assert_eq!(scale_heap_sample(3, 300, 1), (3, 300));
         let (c, s) = scale_heap_sample(1, 352, 524288);

@@ -3,8 +3,8 @@
 
 mod jeheap;
 mod legacy;
-mod maps;
 mod proto;
+mod text;
 mod wire;
 
 use std::io::Read;

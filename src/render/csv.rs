@@ -26,7 +26,7 @@ pub fn render(r: &Report) -> String {
             out,
             "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             s.rank,
-            field(&s.function),
+            field(&s.name),
             field(&s.file),
             s.line,
             s.class.as_str(),

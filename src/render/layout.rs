@@ -76,7 +76,7 @@ pub fn columns(r: &Report) -> Vec<Column> {
             .map(|s| {
                 r.functions
                     .iter()
-                    .find(|f| f.name == s.function)
+                    .find(|f| f.name == s.name)
                     .map(|f| f.cum_delta)
                     .unwrap_or(0)
             })
@@ -116,9 +116,9 @@ pub fn columns(r: &Report) -> Vec<Column> {
                 let new = if s.new { " (new)" } else { "" };
                 let loc = location(s);
                 if loc.is_empty() {
-                    format!("{}{new}", s.function)
+                    format!("{}{new}", s.name)
                 } else {
-                    format!("{}{new}  {loc}", s.function)
+                    format!("{}{new}  {loc}", s.name)
                 }
             })
             .collect(),

@@ -1,9 +1,41 @@
-//! Memory maps in legacy text profiles (`/proc/self/maps` lines, or pprof's brief form), as
-//! pprof reads them: only executable mappings are kept.
+//! What the text heap formats (Go/tcmalloc legacy, jemalloc heap_v2) share: their sample
+//! types, pprof's un-sampling of Poisson-sampled values, and memory maps
+//! (`/proc/self/maps` lines, or pprof's brief form; only executable mappings are kept).
 
 use regex::Regex;
 
-use crate::model::Mapping;
+use crate::model::{Mapping, ValueType};
+
+/// Sample types named in `names`, counts for `*objects`, bytes for the rest.
+pub(super) fn heap_types(names: &[&str]) -> Vec<ValueType> {
+    names
+        .iter()
+        .map(|t| ValueType {
+            ty: t.to_string(),
+            unit: if t.ends_with("objects") {
+                "count"
+            } else {
+                "bytes"
+            }
+            .to_string(),
+        })
+        .collect()
+}
+
+/// pprof's un-sampling of a heap sample taken with mean interval `rate` bytes: an object of
+/// average size s was kept with probability 1 - exp(-s/rate), so count and size are divided
+/// by it (truncated to integers, as pprof does).
+pub(super) fn scale_heap_sample(count: i64, size: i64, rate: i64) -> (i64, i64) {
+    if count == 0 || size == 0 {
+        return (0, 0);
+    }
+    if rate <= 1 {
+        return (count, size);
+    }
+    let avg = size as f64 / count as f64;
+    let scale = 1.0 / (1.0 - (-avg / rate as f64).exp());
+    ((count as f64 * scale) as i64, (size as f64 * scale) as i64)
+}
 
 pub(super) struct MapsParser {
     proc_re: Regex,
