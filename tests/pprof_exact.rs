@@ -293,3 +293,29 @@ fn go_large_pair() {
         "ground truth: +96 B x 32,768 - 64 B x 16,384"
     );
 }
+
+/// pprof's own test data: legacy heap profiles and the values pprof's parser gives for them
+/// (`*.string`), un-sampling included.
+#[test]
+fn legacy_values_equal_pprofs_parse() {
+    let Some(c) = corpus() else { return };
+    let dir = c.join("thirdparty/google-pprof");
+    for name in ["gobench.heap", "cppbench.heap", "cppbench.growth"] {
+        let path = dir.join(name);
+        let data = std::fs::read(&path).unwrap();
+        let p = heapdiff::load::parse_bytes(&path, &data).unwrap();
+        let want: Vec<Vec<i64>> = read(&dir.join(format!("{name}.string")))
+            .lines()
+            .skip_while(|l| !l.starts_with("Samples:"))
+            .skip(2)
+            .take_while(|l| !l.starts_with("Locations"))
+            .filter_map(|l| l.split_once(':').filter(|(v, _)| !v.contains("bytes")))
+            .map(|(v, _)| v.split_whitespace().map(|x| x.parse().unwrap()).collect())
+            .collect();
+        assert_eq!(want.len(), p.num_samples(), "{name}");
+        for (i, w) in want.iter().enumerate() {
+            let got: Vec<i64> = (0..p.sample_types.len()).map(|t| p.value(i, t)).collect();
+            assert_eq!(&got, w, "{name} sample {}", i + 1);
+        }
+    }
+}

@@ -70,7 +70,32 @@ pub fn parse_bytes(path: &Path, data: &[u8]) -> Result<Profile, InputError> {
     if legacy::looks_like_legacy_heap(data) {
         return legacy::parse(data).map_err(|k| InputError::new(path, k));
     }
-    proto::parse(data).map_err(|k| InputError::new(path, k))
+    proto::parse(data).map_err(|k| {
+        // Text that is none of the formats above says more than a protobuf error does.
+        let head = &data[..data.len().min(512)];
+        let text = std::str::from_utf8(head).is_ok_and(|t| {
+            t.chars()
+                .all(|c| !c.is_control() || c.is_ascii_whitespace())
+        });
+        match (&k, text) {
+            (InputErrorKind::NotAProfile(_), true) => {
+                let first: String = String::from_utf8_lossy(head)
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .chars()
+                    .take(60)
+                    .collect();
+                InputError::new(
+                    path,
+                    InputErrorKind::NotAProfile(format!(
+                        "a text file that is not a heap profile heapdiff reads (Go or tcmalloc legacy heap, jemalloc heap_v2); it begins {first:?}"
+                    )),
+                )
+            }
+            _ => InputError::new(path, k),
+        }
+    })
 }
 
 /// Loads one profile from a path (`-` for standard input), without symbolizing it.
