@@ -83,14 +83,7 @@ pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
         if t.starts_with("MAPPED_LIBRARIES:") {
             in_maps = true;
         } else if let Some(rest) = t.strip_prefix('@') {
-            let addrs = rest
-                .split_whitespace()
-                .map(|a| {
-                    a.strip_prefix("0x")
-                        .and_then(|h| u64::from_str_radix(h, 16).ok())
-                        .ok_or_else(|| bad(n, format!("bad address {a:?}")))
-                })
-                .collect::<Result<Vec<_>, _>>()?;
+            let addrs = super::text::hex_addresses(rest).map_err(|e| bad(n, e))?;
             stacks.push(Raw {
                 addrs,
                 counts: None,

@@ -221,14 +221,7 @@ pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
             add(num(3)?, num(4)?, "allocation")?;
         }
         add(num(1)?, num(2)?, "inuse")?;
-        let addrs = c[5]
-            .split_whitespace()
-            .map(|a| {
-                a.strip_prefix("0x")
-                    .and_then(|h| u64::from_str_radix(h, 16).ok())
-                    .ok_or_else(|| bad(n, format!("bad address {a:?}")))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let addrs = super::text::hex_addresses(&c[5]).map_err(|e| bad(n, e))?;
         if let Some(prev) = samples.last_mut() {
             name_by_physical_function(&mut prev.comments);
         }

@@ -6,6 +6,17 @@ use regex::Regex;
 
 use crate::model::{Mapping, ValueType};
 
+/// Parses a stack written as hexadecimal addresses (`0x4ce412 0x4ce8a5 ...`).
+pub(super) fn hex_addresses(s: &str) -> Result<Vec<u64>, String> {
+    s.split_whitespace()
+        .map(|a| {
+            a.strip_prefix("0x")
+                .and_then(|h| u64::from_str_radix(h, 16).ok())
+                .ok_or_else(|| format!("bad address {a:?}"))
+        })
+        .collect()
+}
+
 /// Sample types named in `names`, counts for `*objects`, bytes for the rest.
 pub(super) fn heap_types(names: &[&str]) -> Vec<ValueType> {
     names
