@@ -39,7 +39,7 @@ complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l binary -d 'A 
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l symbols-dir -d 'A directory to search for binaries by build id (DIR/.build-id/xx/rest.debug, DIR/xx/rest.debug, DIR/BUILDID) and by name. Repeatable' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned text for a terminal (the default)'
 json\t'The full report as a versioned JSON document'
-csv\t'One row per changed function'
+csv\t'One row per ranked unit (site, function or stack), exact integers'
 markdown\t'A summary and table for a pull-request comment'
 pprof\t'The delta as a gzipped profile.proto (needs -o FILE or a redirected stdout)'
 folded\t'Folded stacks with two counts per line (`root;...;leaf BASE NEW`), as inferno and FlameGraph\'s difffolded read'"

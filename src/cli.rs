@@ -115,8 +115,8 @@ impl SymbolArgs {
 
 /// Compare a base heap profile with later ones: rank the sites that leak, and gate CI on growth.
 ///
-/// Reads profile.proto files (gzipped or not) and Go's legacy text heap profiles; `-` reads
-/// standard input. With three or more snapshots each site gets a series, a slope, a fit and a
+/// Reads profile.proto files (gzipped or not), Go's legacy text heap profiles and jemalloc's raw
+/// heap dumps; `-` reads standard input. With three or more snapshots each site gets a series, a slope, a fit and a
 /// class (leak, growing, sawtooth, plateau, shrinking, noise). Per function, flat and cum
 /// deltas (in JSON) equal `go tool pprof -diff_base=BASE NEW`.
 #[derive(Debug, Args)]

@@ -17,7 +17,7 @@ pub enum Format {
     Table,
     /// The full report as a versioned JSON document.
     Json,
-    /// One row per changed function.
+    /// One row per ranked unit (site, function or stack), exact integers.
     Csv,
     /// A summary and table for a pull-request comment.
     Markdown,
