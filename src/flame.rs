@@ -154,8 +154,38 @@ fn default_labels(a: &Analysis, mode: Mode) -> (String, String) {
     (title, subtitle)
 }
 
-/// Renders the flamegraph SVG. Fails when there is nothing to draw.
-pub fn svg(a: &Analysis, o: &FlameOptions) -> anyhow::Result<Vec<u8>> {
+/// Escapes text for XML.
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A picture with nothing to draw: the title, the subtitle and why it is empty, so a CI job
+/// that always renders gets a valid SVG that says so.
+fn empty_svg(title: &str, subtitle: &str, why: &str) -> Vec<u8> {
+    format!(
+        concat!(
+            "<?xml version=\"1.0\" standalone=\"no\"?>\n",
+            "<svg version=\"1.1\" width=\"1200\" height=\"120\" viewBox=\"0 0 1200 120\" ",
+            "xmlns=\"http://www.w3.org/2000/svg\">\n",
+            "<rect x=\"0\" y=\"0\" width=\"100%\" height=\"100%\" fill=\"#eeeeee\"/>\n",
+            "<text id=\"title\" x=\"600\" y=\"24\" text-anchor=\"middle\" font-family=\"monospace\" font-size=\"17\">{}</text>\n",
+            "<text id=\"subtitle\" x=\"600\" y=\"48\" text-anchor=\"middle\" font-family=\"monospace\" font-size=\"12\">{}</text>\n",
+            "<text id=\"empty\" x=\"600\" y=\"84\" text-anchor=\"middle\" font-family=\"monospace\" font-size=\"14\">{}</text>\n",
+            "</svg>\n"
+        ),
+        xml_escape(title),
+        xml_escape(subtitle),
+        xml_escape(why)
+    )
+    .into_bytes()
+}
+
+/// Renders the flamegraph SVG. When nothing is left to draw, the SVG says why (and so does
+/// the returned note).
+pub fn svg(a: &Analysis, o: &FlameOptions) -> anyhow::Result<(Vec<u8>, Option<String>)> {
     // With a series, retention shows the stacks whose leak site is still growing (classed
     // leak or growing): a cache that filled early and stopped does not hide the leak.
     let only = (o.mode == Mode::Retention && a.snapshots.len() >= 3 && !o.all_growth).then(|| {
@@ -212,20 +242,21 @@ pub fn svg(a: &Analysis, o: &FlameOptions) -> anyhow::Result<Vec<u8>> {
             _ => {}
         }
     }
-    if lines.is_empty() {
-        anyhow::bail!(
-            "nothing to draw: {}",
-            match o.mode {
-                Mode::Retention if only.is_some() =>
-                    "no leak site is still growing (--all-growth draws every stack that grew)",
-                Mode::Retention => "no stack grew between the first and last profile",
-                _ => "the profiles have no values of this sample type",
-            }
-        );
-    }
     let (title, mut subtitle) = default_labels(a, o.mode);
     if only.is_some() {
         subtitle.push_str("; sites still growing");
+    }
+    let title = o.labels.title.clone().unwrap_or(title);
+    let subtitle = o.labels.subtitle.clone().unwrap_or(subtitle);
+    if lines.is_empty() {
+        let why = match o.mode {
+            Mode::Retention if only.is_some() => {
+                "Nothing to draw: no leak site is still growing (--all-growth draws every stack that grew)"
+            }
+            Mode::Retention => "Nothing to draw: no stack grew between the first and last profile",
+            _ => "Nothing to draw: the profiles have no values of this sample type",
+        };
+        return Ok((empty_svg(&title, &subtitle, why), Some(why.to_string())));
     }
     let mut palette = PaletteMap::default();
     if o.mode == Mode::Retention {
@@ -239,8 +270,8 @@ pub fn svg(a: &Analysis, o: &FlameOptions) -> anyhow::Result<Vec<u8>> {
         palette.insert("", heat(1.0));
     }
     let mut opt = flamegraph::Options::default();
-    opt.title = o.labels.title.clone().unwrap_or(title);
-    opt.subtitle = Some(o.labels.subtitle.clone().unwrap_or(subtitle));
+    opt.title = title;
+    opt.subtitle = Some(subtitle);
     opt.count_name = match a.sample_type.unit.as_str() {
         "bytes" => "bytes".into(),
         "count" => "objects".into(),
@@ -259,7 +290,7 @@ pub fn svg(a: &Analysis, o: &FlameOptions) -> anyhow::Result<Vec<u8>> {
     }
     let mut out = Vec::new();
     flamegraph::from_lines(&mut opt, lines.iter().map(String::as_str), &mut out)?;
-    Ok(out)
+    Ok((out, None))
 }
 
 #[cfg(test)]

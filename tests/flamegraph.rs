@@ -217,19 +217,56 @@ fn options_change_the_picture() {
 }
 
 #[test]
-fn nothing_to_draw_is_an_error_and_writes_nothing() {
+fn nothing_to_draw_gives_an_svg_that_says_so() {
     let dir = std::env::temp_dir().join(format!("heapdiff-flame-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let out = dir.join("keep.svg");
-    std::fs::write(&out, "old").unwrap();
+    let out = dir.join("empty.svg");
     let steady = td("go/steady/heap_001.pb.gz");
     let o = run(
         &["flamegraph", "-o", out.to_str().unwrap(), &steady, &steady],
         None,
     );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("Nothing to draw: no stack grew"),
+        "{}",
+        stderr(&o)
+    );
+    let svg = std::fs::read_to_string(&out).unwrap();
+    let doc = parse(&svg);
+    assert!(
+        doc.descendants()
+            .any(|n| n.attribute("id") == Some("empty"))
+    );
+    // A steady series: no leak site is still growing.
+    let o = run(&["flamegraph", &td("go/steady")], None);
+    assert!(stdout(&o).contains("no leak site is still growing"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_failed_render_leaves_the_output_alone() {
+    let dir = std::env::temp_dir().join(format!("heapdiff-flame-keep-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("keep.svg");
+    std::fs::write(&out, "old").unwrap();
+    let o = run(
+        &[
+            "flamegraph",
+            "-o",
+            out.to_str().unwrap(),
+            &td("crafted/truncated.pb.gz"),
+            &td("go/leak/heap_001.pb.gz"),
+        ],
+        None,
+    );
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("nothing to draw"), "{}", stderr(&o));
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "old");
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        1,
+        "no temporary file left"
+    );
     let o = run(
         &["flamegraph", "-o", out.to_str().unwrap(), &td("go/leak")],
         None,

@@ -20,7 +20,7 @@ pub fn run(args: &FlamegraphArgs) -> anyhow::Result<ExitCode> {
     } else {
         args.trim_allocators || args.mode == Mode::Retention
     };
-    let svg = flame::svg(
+    let (svg, note) = flame::svg(
         &analysis,
         &FlameOptions {
             mode: args.mode,
@@ -36,5 +36,8 @@ pub fn run(args: &FlamegraphArgs) -> anyhow::Result<ExitCode> {
         },
     )?;
     crate::output::write(args.output.as_deref(), &svg)?;
+    if let Some(n) = note {
+        eprintln!("heapdiff: note: {n}");
+    }
     Ok(ExitCode::SUCCESS)
 }
