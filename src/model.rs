@@ -40,6 +40,10 @@ impl Mapping {
     }
 }
 
+/// `Function::system_name` of names heapdiff gave a frame from its position alone (frames Go's
+/// legacy writer left unnamed); a binary given with `--binary` replaces them.
+pub const SYNTHETIC: &str = "heapdiff:named-by-position";
+
 /// A function as the profile names it.
 #[derive(Clone, Debug, Default)]
 pub struct Function {

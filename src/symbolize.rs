@@ -222,11 +222,80 @@ impl Symbolizer {
         }
     }
 
+    /// Go's legacy text profiles carry no memory map, and their writer leaves some frames
+    /// unnamed (heapdiff names those by position). With `--binary`, those frames are named from
+    /// its symbol table after the function their code sits in, as `go tool pprof` names them
+    /// when given the binary.
+    fn name_synthetic_frames(&mut self, p: &mut Profile) {
+        let synthetic = |l: &crate::model::Location, fs: &[Function]| {
+            l.mapping.is_none()
+                && !l.lines.is_empty()
+                && l.lines
+                    .iter()
+                    .all(|ln| fs[ln.function as usize].system_name == crate::model::SYNTHETIC)
+        };
+        let locs: Vec<usize> = (0..p.locations.len())
+            .filter(|&i| synthetic(&p.locations[i], &p.functions))
+            .collect();
+        let Some(path) = self.opts.binaries.first().cloned() else {
+            return;
+        };
+        if locs.is_empty() {
+            return;
+        }
+        let Some(bi) = self.open(&path) else {
+            self.warnings
+                .insert(format!("{}: cannot read it as a binary", path.display()));
+            return;
+        };
+        let mut named = 0;
+        for li in locs {
+            let addr = p.locations[li].address;
+            let Some(sym) = self.binaries[bi].loader.find_symbol(addr) else {
+                continue;
+            };
+            // Go's assembly functions carry their ABI in the ELF symbol (runtime.goexit.abi0);
+            // the function is runtime.goexit.
+            let sym = sym.strip_suffix(".abi0").unwrap_or(sym);
+            let name = format!("{:#}", rustc_demangle::demangle(sym));
+            let f = match p
+                .functions
+                .iter()
+                .position(|f| f.name == name && f.file.is_empty())
+            {
+                Some(f) => f as u32,
+                None => {
+                    p.functions.push(Function {
+                        name: name.clone(),
+                        system_name: name,
+                        file: String::new(),
+                        start_line: 0,
+                    });
+                    (p.functions.len() - 1) as u32
+                }
+            };
+            p.locations[li].lines = vec![Line {
+                function: f,
+                line: 0,
+            }];
+            named += 1;
+        }
+        if named > 0 {
+            self.warnings.insert(format!(
+                "frames the legacy profile left unnamed were named from {} (the profile records no build id to check it against)",
+                path.display()
+            ));
+        }
+    }
+
     /// Names the unsymbolized locations of `p` where a matching binary is found. Returns what
     /// happened to each mapping that had unsymbolized locations.
     pub fn symbolize(&mut self, p: &mut Profile) -> Vec<(usize, Resolution)> {
         if self.opts.disabled {
             return Vec::new();
+        }
+        if p.format == crate::model::SourceFormat::LegacyHeapText {
+            self.name_synthetic_frames(p);
         }
         let needs = |l: &crate::model::Location, fs: &[Function]| {
             l.lines

@@ -200,8 +200,52 @@ exact!(
 
 /// One stack in go/linear_leak's legacy files is runtime frames only, and Go's writer hid its
 /// two leaf frames (`runtime.doaddtimer`, `runtime.modtimer`) from the `#` comments; pprof
-/// named them from the binary. heapdiff, reading the comments only, calls them
-/// `runtime.<hidden>`. Every other row, and the totals, match to the byte.
+/// named them from the binary. Given the same binary, heapdiff matches every row to the byte.
+#[test]
+fn go_legacy_linear_leak_with_the_binary() {
+    let Some(dir) = series("go/linear_leak") else {
+        return;
+    };
+    let bin = dir.join("../bin/linear_leak");
+    for index in ["inuse_space", "inuse_objects"] {
+        let (rows, acc) = parse_top(&read(
+            &dir.join(format!("refs_legacy/top_diff_base.full.{index}.txt")),
+        ));
+        let paths = [dir.join("heap_001.txt"), dir.join("heap_007.txt")];
+        let a = heapdiff::analysis::Analysis::from_paths(
+            &paths,
+            &heapdiff::analysis::Options {
+                sample_index: Some(index.parse().unwrap()),
+                symbols: heapdiff::symbolize::SymbolOptions {
+                    binaries: vec![bin.clone()],
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let mine: BTreeMap<String, (i64, i64)> = a
+            .function_deltas()
+            .iter()
+            .map(|d| {
+                (
+                    a.catalog.funcs[d.func as usize].name.clone(),
+                    (d.flat_delta(), d.cum_delta()),
+                )
+            })
+            .collect();
+        let want: BTreeMap<String, (i64, i64)> = rows
+            .into_iter()
+            .map(|r| (r.name, (r.flat, r.cum)))
+            .filter(|(_, v)| *v != (0, 0))
+            .collect();
+        assert_eq!(mine, want, "{index}");
+        assert_eq!(Some(a.total_delta()), acc, "{index}");
+    }
+}
+
+/// Without the binary, those two frames are `runtime.<hidden>` (named from their position);
+/// every other row and the totals still match to the byte.
 #[test]
 fn go_legacy_linear_leak() {
     let Some(dir) = series("go/linear_leak") else {

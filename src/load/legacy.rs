@@ -344,9 +344,15 @@ fn build(
             .map(|(name, file, line)| {
                 let key = (name, file);
                 let f = *fn_index.entry(key.clone()).or_insert_with(|| {
+                    let synthetic =
+                        key.1.is_empty() && (key.0 == HIDDEN_RUNTIME || key.0 == GOEXIT);
                     functions.push(Function {
                         name: key.0,
-                        system_name: String::new(),
+                        system_name: if synthetic {
+                            crate::model::SYNTHETIC.to_string()
+                        } else {
+                            String::new()
+                        },
                         file: key.1,
                         start_line: 0,
                     });
