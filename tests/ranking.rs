@@ -402,3 +402,23 @@ fn skip_and_keep_move_the_site() {
 fn td(rel: &str) -> String {
     testdata(rel).display().to_string()
 }
+
+#[test]
+fn testdata_node_series_from_v8() {
+    let dir = testdata("node");
+    let (a, r) = ranking(&dir, By::Site, Some(vec![1000.0, 6000.0, 11000.0, 16000.0]));
+    assert_eq!(
+        heapdiff::load::load(&a.base().path)
+            .unwrap()
+            .profile
+            .producer(),
+        Some(heapdiff::model::Producer::V8)
+    );
+    assert_eq!(
+        (r.units[0].name.as_str(), r.units[0].class),
+        ("registerListener", Class::Leak)
+    );
+    // An object, a 32-element array and a closure per request: a few hundred bytes each.
+    let per = r.units[0].per_unit.unwrap();
+    assert!((300.0..700.0).contains(&per), "{per}");
+}
