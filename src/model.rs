@@ -180,15 +180,6 @@ impl Profile {
         self.sample_ranges = ranges;
         self.values = values;
     }
-
-    /// Whether any location carries function names.
-    pub fn is_symbolized(&self) -> bool {
-        self.locations.iter().any(|l| {
-            l.lines
-                .iter()
-                .any(|ln| !self.functions[ln.function as usize].name.is_empty())
-        })
-    }
 }
 
 /// Who most likely wrote a profile, guessed from its contents.

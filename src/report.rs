@@ -233,11 +233,6 @@ impl Report {
         &self.sites[..self.sites.len().min(self.top)]
     }
 
-    /// The function rows the human formats show.
-    pub fn shown_functions(&self) -> &[FunctionRow] {
-        &self.functions[..self.functions.len().min(self.top)]
-    }
-
     /// The header of the slope column and how to read each value, for the human formats.
     pub fn slope_label(&self) -> Option<String> {
         if self.profiles.len() < 3 {
