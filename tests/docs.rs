@@ -249,3 +249,34 @@ fn show_errors_like_diff() {
     let o = run(&["no-such-command"], None);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn readme_examples_show_real_output() {
+    let readme = read(&root().join("README.md"));
+    for args in [
+        vec![
+            "diff",
+            "testdata/go/leak",
+            "--work-step",
+            "500",
+            "--work-unit",
+            "request",
+            "--top",
+            "5",
+        ],
+        vec!["show", "testdata/go/leak/heap_004.pb.gz", "--top", "3"],
+    ] {
+        let o = bin()
+            .args(&args)
+            .current_dir(root())
+            .env_remove("NO_COLOR")
+            .output()
+            .unwrap();
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            readme.contains(&*out),
+            "README's example of `heapdiff {}` is stale; it prints:\n{out}",
+            args.join(" ")
+        );
+    }
+}
