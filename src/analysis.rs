@@ -75,10 +75,10 @@ pub struct FunctionDelta {
 
 impl FunctionDelta {
     pub fn flat_delta(&self) -> i64 {
-        self.new_flat - self.base_flat
+        self.new_flat.wrapping_sub(self.base_flat)
     }
     pub fn cum_delta(&self) -> i64 {
-        self.new_cum - self.base_cum
+        self.new_cum.wrapping_sub(self.base_cum)
     }
 }
 
@@ -219,7 +219,7 @@ impl Analysis {
 
     /// Net growth of the whole profile, last minus first.
     pub fn total_delta(&self) -> i64 {
-        self.last().total() - self.base().total()
+        self.last().total().wrapping_sub(self.base().total())
     }
 
     /// Flat and cum per function node for one snapshot.
@@ -236,12 +236,12 @@ impl Analysis {
             }
             let frames = self.catalog.stack(s as u32);
             let leaf = self.catalog.frames[frames[0] as usize].func as usize;
-            t.flat[leaf] += v;
+            t.flat[leaf] = t.flat[leaf].wrapping_add(v);
             for &f in frames {
                 let func = self.catalog.frames[f as usize].func as usize;
                 if stamp[func] != s as u32 {
                     stamp[func] = s as u32;
-                    t.cum[func] += v;
+                    t.cum[func] = t.cum[func].wrapping_add(v);
                 }
             }
         }

@@ -509,9 +509,10 @@ pub fn rank(a: &Analysis, opts: &RankOptions) -> Ranking {
         for (s, &u) in unit_of.iter().enumerate() {
             let v = snap.stacks.values[s];
             let u = u as usize;
-            series[u * nsnap + j] += v;
+            series[u * nsnap + j] = series[u * nsnap + j].wrapping_add(v);
             if has_objects {
-                objects[u * nsnap + j] += snap.stacks.objects_of(s as u32).unwrap_or(0);
+                let o = snap.stacks.objects_of(s as u32).unwrap_or(0);
+                objects[u * nsnap + j] = objects[u * nsnap + j].wrapping_add(o);
             }
             if rate > 0.0 {
                 var[u * nsnap + j] += stack_variance(snap, s as u32, rate, bytes_unit);
@@ -546,7 +547,7 @@ pub fn rank(a: &Analysis, opts: &RankOptions) -> Ranking {
         let uvar = &var[u * nsnap..(u + 1) * nsnap];
         let c = Classifier { floor, var: uvar };
         let (class, r2) = c.classify(&y, &x);
-        let delta = ser[nsnap - 1] - ser[0];
+        let delta = ser[nsnap - 1].wrapping_sub(ser[0]);
         let obj = has_objects.then(|| objects[u * nsnap..(u + 1) * nsnap].to_vec());
         let steps = nsnap.saturating_sub(1).max(1) as f64;
         let grew = ser.windows(2).filter(|w| w[1] > w[0]).count() as f64;
@@ -559,7 +560,7 @@ pub fn rank(a: &Analysis, opts: &RankOptions) -> Ranking {
             line,
             class,
             delta,
-            delta_objects: obj.as_ref().map(|o| o[nsnap - 1] - o[0]),
+            delta_objects: obj.as_ref().map(|o| o[nsnap - 1].wrapping_sub(o[0])),
             objects: obj,
             slope_per_second: t.as_ref().map(|t| fit(t, &y).slope),
             per_unit: opts.work.as_ref().map(|w| fit(w, &y).slope),

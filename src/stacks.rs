@@ -127,7 +127,7 @@ pub struct FrameOptions {
 
 /// Removes a Rust legacy-mangling hash suffix (`::h0123456789abcdef`).
 pub fn strip_rust_hash(name: &str) -> &str {
-    if name.len() > 19 {
+    if name.len() > 19 && name.is_char_boundary(name.len() - 19) {
         let (head, tail) = name.split_at(name.len() - 19);
         if tail.starts_with("::h") && tail[3..].bytes().all(|b| b.is_ascii_hexdigit()) {
             return head;
