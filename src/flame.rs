@@ -69,8 +69,8 @@ pub fn folded_pairs(
             key.push_str(&names[f as usize]);
         }
         let e = out.entry(key.clone()).or_default();
-        e.0 += b;
-        e.1 += n;
+        e.0 = e.0.wrapping_add(b);
+        e.1 = e.1.wrapping_add(n);
     }
     out
 }
@@ -220,10 +220,10 @@ pub fn svg(a: &Analysis, o: &FlameOptions) -> anyhow::Result<(Vec<u8>, Option<St
     for (k, &(b, n)) in &pairs {
         match o.mode {
             Mode::Retention => {
-                let g = n - b;
+                let g = n.wrapping_sub(b);
                 if g > 0 {
                     lines.push(format!("{k} {g}"));
-                    total_growth += g;
+                    total_growth = total_growth.saturating_add(g);
                     // Growth through each function, counted once per stack.
                     let mut seen: Vec<&str> = Vec::new();
                     for f in k.split(';') {

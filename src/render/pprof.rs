@@ -100,9 +100,10 @@ pub fn render(a: &Analysis) -> Vec<u8> {
 
     let mut sample = Vec::new();
     for s in 0..a.catalog.num_stacks() as u32 {
-        let dv = last.stacks.get(s) - base.stacks.get(s);
+        let dv = last.stacks.get(s).wrapping_sub(base.stacks.get(s));
         let dobj = if with_objects {
-            last.stacks.objects_of(s).unwrap_or(0) - base.stacks.objects_of(s).unwrap_or(0)
+            (last.stacks.objects_of(s).unwrap_or(0))
+                .wrapping_sub(base.stacks.objects_of(s).unwrap_or(0))
         } else {
             0
         };
