@@ -8,6 +8,19 @@ use std::path::Path;
 
 use util::*;
 
+/// heapdiff's (flat, cum) delta per function name.
+fn function_deltas(a: &heapdiff::analysis::Analysis) -> BTreeMap<String, (i64, i64)> {
+    a.function_deltas()
+        .iter()
+        .map(|d| {
+            (
+                a.catalog.funcs[d.func as usize].name.clone(),
+                (d.flat_delta(), d.cum_delta()),
+            )
+        })
+        .collect()
+}
+
 fn pair(refs: &Path) -> (String, String) {
     let text = read(&refs.join("PAIR.txt"));
     let get = |k: &str| {
@@ -28,16 +41,7 @@ fn check(dir: &Path, refs_dir: &str, index: &str, ref_file: &str, complete: bool
     let a = analyse(&[dir.join(&first), dir.join(&last)], Some(index));
     let (rows, accounting) = parse_top(&read(&refs.join(ref_file)));
     assert!(!rows.is_empty(), "{}: no rows parsed", ref_file);
-    let mine: BTreeMap<String, (i64, i64)> = a
-        .function_deltas()
-        .iter()
-        .map(|d| {
-            (
-                a.catalog.funcs[d.func as usize].name.clone(),
-                (d.flat_delta(), d.cum_delta()),
-            )
-        })
-        .collect();
+    let mine: BTreeMap<String, (i64, i64)> = function_deltas(&a);
     let mut problems = Vec::new();
     for r in &rows {
         let got = mine.get(&r.name).copied().unwrap_or((0, 0));
@@ -224,16 +228,7 @@ fn go_legacy_linear_leak_with_the_binary() {
             },
         )
         .unwrap();
-        let mine: BTreeMap<String, (i64, i64)> = a
-            .function_deltas()
-            .iter()
-            .map(|d| {
-                (
-                    a.catalog.funcs[d.func as usize].name.clone(),
-                    (d.flat_delta(), d.cum_delta()),
-                )
-            })
-            .collect();
+        let mine: BTreeMap<String, (i64, i64)> = function_deltas(&a);
         let want: BTreeMap<String, (i64, i64)> = rows
             .into_iter()
             .map(|r| (r.name, (r.flat, r.cum)))
@@ -270,16 +265,7 @@ fn go_legacy_linear_leak() {
             &[dir.join("heap_001.txt"), dir.join("heap_007.txt")],
             Some(index),
         );
-        let mine: BTreeMap<String, (i64, i64)> = a
-            .function_deltas()
-            .iter()
-            .map(|d| {
-                (
-                    a.catalog.funcs[d.func as usize].name.clone(),
-                    (d.flat_delta(), d.cum_delta()),
-                )
-            })
-            .collect();
+        let mine: BTreeMap<String, (i64, i64)> = function_deltas(&a);
         let nonzero: BTreeMap<String, (i64, i64)> =
             folded.into_iter().filter(|(_, v)| *v != (0, 0)).collect();
         assert_eq!(mine, nonzero, "{index}");
@@ -300,16 +286,7 @@ fn go_large_pair() {
     let (rows, _) = parse_top(&read(
         &dir.join("refs/top_diff_base.all.bytes.inuse_space.txt"),
     ));
-    let mine: BTreeMap<String, (i64, i64)> = a
-        .function_deltas()
-        .iter()
-        .map(|d| {
-            (
-                a.catalog.funcs[d.func as usize].name.clone(),
-                (d.flat_delta(), d.cum_delta()),
-            )
-        })
-        .collect();
+    let mine: BTreeMap<String, (i64, i64)> = function_deltas(&a);
     for r in &rows {
         assert_eq!(
             mine.get(&r.name).copied().unwrap_or((0, 0)),

@@ -23,6 +23,15 @@ fn ranking(dir: &Path, by: By, work: Option<Vec<f64>>) -> (Analysis, Ranking) {
     (a, r)
 }
 
+/// Names of the units classed leak, in rank order.
+fn leak_names(r: &Ranking) -> Vec<&str> {
+    r.units
+        .iter()
+        .filter(|u| u.class == Class::Leak)
+        .map(|u| u.name.as_str())
+        .collect()
+}
+
 fn groundtruth() -> Option<(PathBuf, serde_json::Value)> {
     let c = corpus()?;
     let g: serde_json::Value = serde_json::from_str(&read(&c.join("GROUNDTRUTH.json"))).unwrap();
@@ -63,12 +72,7 @@ fn every_corpus_leak_is_rank_one_and_classed_leak() {
 fn node_inlined_leak_shows_in_its_inliners() {
     let Some((c, _)) = groundtruth() else { return };
     let (_, r) = ranking(&c.join("node_inlined"), By::Site, None);
-    let leaks: Vec<&str> = r
-        .units
-        .iter()
-        .filter(|u| u.class == Class::Leak)
-        .map(|u| u.name.as_str())
-        .collect();
+    let leaks = leak_names(&r);
     assert_eq!(leaks, ["main", "serve"]);
     let helper = r
         .units
@@ -91,12 +95,7 @@ fn bounded_and_steady_series_have_no_leak() {
         "thirdparty/parca/pkg/query/testdata/many",
     ] {
         let (_, r) = ranking(&c.join(dir), By::Site, None);
-        let leaks: Vec<&str> = r
-            .units
-            .iter()
-            .filter(|u| u.class == Class::Leak)
-            .map(|u| u.name.as_str())
-            .collect();
+        let leaks = leak_names(&r);
         assert!(leaks.is_empty(), "{dir}: {leaks:?}");
     }
     let (_, r) = ranking(&c.join("go/bounded_cache"), By::Site, None);
