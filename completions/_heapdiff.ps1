@@ -29,8 +29,6 @@ Register-ArgumentCompleter -Native -CommandName 'heapdiff' -ScriptBlock {
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare a base heap profile with later ones: rank the sites that leak, and gate CI on growth')
             [CompletionResult]::new('flamegraph', 'flamegraph', [CompletionResultType]::ParameterValue, 'Draw a flamegraph SVG of new retention (or of the whole difference) between snapshots')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show what is in one profile: producer, sample types, period, time, totals, symbolization and the top allocation sites')
-            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Regenerate man pages and shell completions (for maintainers)')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'heapdiff;diff' {
@@ -42,20 +40,20 @@ Register-ArgumentCompleter -Native -CommandName 'heapdiff' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE instead of standard output (replaced atomically; `-` is standard output)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE instead of standard output (replaced atomically; `-` is standard output)')
-            [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'Rows the table and Markdown show (JSON, CSV and pprof always hold every change)')
+            [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'Rows the table and Markdown show (JSON, CSV and pprof always hold every change); 0 prints a one-line summary')
             [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'What one ranked row stands for: the leak site (first frame from the leaf that is not allocator or runtime machinery), the leaf function (pprof''s flat), or the whole stack')
             [CompletionResult]::new('--skip', '--skip', [CompletionResultType]::ParameterName, 'Also treat frames matching REGEX as machinery, never a leak site (repeatable)')
             [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Never treat frames matching REGEX as machinery, even when a built-in list does (repeatable)')
             [CompletionResult]::new('--work', '--work', [CompletionResultType]::ParameterName, 'Work done at each snapshot, in argument order (e.g. requests served: 3000,6000,9000); slopes are then given per unit of work')
             [CompletionResult]::new('--work-step', '--work-step', [CompletionResultType]::ParameterName, 'Work done between consecutive snapshots (the same every time)')
-            [CompletionResult]::new('--work-unit', '--work-unit', [CompletionResultType]::ParameterName, 'Name of a unit of work, for output ("≈330 B per request")')
+            [CompletionResult]::new('--work-unit', '--work-unit', [CompletionResultType]::ParameterName, 'Name of a unit of work, for output ("≈330 B per request"; default: unit). Needs --work or --work-step')
             [CompletionResult]::new('--fail-on-growth', '--fail-on-growth', [CompletionResultType]::ParameterName, 'Exit 1 when the total grew by more than SIZE (10MiB, 512KB, 4096; a plain number for object counts)')
             [CompletionResult]::new('--fail-on-site-growth', '--fail-on-site-growth', [CompletionResultType]::ParameterName, 'Exit 1 when any ranked site grew by more than SIZE')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never')
             [CompletionResult]::new('--lines', '--lines', [CompletionResultType]::ParameterName, 'Tell frames apart by line number too (by default a function is one frame)')
             [CompletionResult]::new('--keep-order', '--keep-order', [CompletionResultType]::ParameterName, 'Keep the profiles in the order given even when they carry timestamps (by default they are ordered by their own time)')
             [CompletionResult]::new('--no-symbolize', '--no-symbolize', [CompletionResultType]::ParameterName, 'Do not symbolize: keep addresses as they are')
-            [CompletionResult]::new('--fail-on-leaks', '--fail-on-leaks', [CompletionResultType]::ParameterName, 'Exit 1 when any site is classed `leak` (needs three or more snapshots)')
+            [CompletionResult]::new('--fail-on-leaks', '--fail-on-leaks', [CompletionResultType]::ParameterName, 'Exit 1 when any site is classed `leak`. Needs three or more snapshots: with two, a leak cannot be told from a plateau, and heapdiff refuses the gate rather than pass silently')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -90,7 +88,9 @@ Register-ArgumentCompleter -Native -CommandName 'heapdiff' -ScriptBlock {
             [CompletionResult]::new('--sample-index', '--sample-index', [CompletionResultType]::ParameterName, 'Sample type for the top sites (default: inuse_space when present, else the profile''s default, else the last)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'How many top sites to list')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE instead of standard output (replaced atomically; `-` is standard output)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE instead of standard output (replaced atomically; `-` is standard output)')
+            [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'How many top sites to list (0: none)')
             [CompletionResult]::new('--skip', '--skip', [CompletionResultType]::ParameterName, 'Also treat frames matching REGEX as machinery, never a leak site (repeatable)')
             [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Never treat frames matching REGEX as machinery, even when a built-in list does (repeatable)')
             [CompletionResult]::new('--binary', '--binary', [CompletionResultType]::ParameterName, 'A binary (or its debug file) to symbolize addresses with, matched to the profile''s mappings by build id (by file name when a mapping has none). Repeatable')
@@ -99,36 +99,6 @@ Register-ArgumentCompleter -Native -CommandName 'heapdiff' -ScriptBlock {
             [CompletionResult]::new('--no-symbolize', '--no-symbolize', [CompletionResultType]::ParameterName, 'Do not symbolize: keep addresses as they are')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            break
-        }
-        'heapdiff;generate' {
-            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory to write into (default: man/ or completions/ under the current directory)')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            break
-        }
-        'heapdiff;help' {
-            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare a base heap profile with later ones: rank the sites that leak, and gate CI on growth')
-            [CompletionResult]::new('flamegraph', 'flamegraph', [CompletionResultType]::ParameterValue, 'Draw a flamegraph SVG of new retention (or of the whole difference) between snapshots')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show what is in one profile: producer, sample types, period, time, totals, symbolization and the top allocation sites')
-            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Regenerate man pages and shell completions (for maintainers)')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
-            break
-        }
-        'heapdiff;help;diff' {
-            break
-        }
-        'heapdiff;help;flamegraph' {
-            break
-        }
-        'heapdiff;help;show' {
-            break
-        }
-        'heapdiff;help;generate' {
-            break
-        }
-        'heapdiff;help;help' {
             break
         }
     })

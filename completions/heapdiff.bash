@@ -22,29 +22,8 @@ _heapdiff() {
             heapdiff,flamegraph)
                 cmd="heapdiff__subcmd__flamegraph"
                 ;;
-            heapdiff,generate)
-                cmd="heapdiff__subcmd__generate"
-                ;;
-            heapdiff,help)
-                cmd="heapdiff__subcmd__help"
-                ;;
             heapdiff,show)
                 cmd="heapdiff__subcmd__show"
-                ;;
-            heapdiff__subcmd__help,diff)
-                cmd="heapdiff__subcmd__help__subcmd__diff"
-                ;;
-            heapdiff__subcmd__help,flamegraph)
-                cmd="heapdiff__subcmd__help__subcmd__flamegraph"
-                ;;
-            heapdiff__subcmd__help,generate)
-                cmd="heapdiff__subcmd__help__subcmd__generate"
-                ;;
-            heapdiff__subcmd__help,help)
-                cmd="heapdiff__subcmd__help__subcmd__help"
-                ;;
-            heapdiff__subcmd__help,show)
-                cmd="heapdiff__subcmd__help__subcmd__show"
                 ;;
             *)
                 ;;
@@ -53,7 +32,7 @@ _heapdiff() {
 
     case "${cmd}" in
         heapdiff)
-            opts="-h -V --color --help --version diff flamegraph show generate help"
+            opts="-h -V --color --help --version diff flamegraph show"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -222,114 +201,8 @@ _heapdiff() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        heapdiff__subcmd__generate)
-            opts="-h --dir --color --help man completions all"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        heapdiff__subcmd__help)
-            opts="diff flamegraph show generate help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        heapdiff__subcmd__help__subcmd__diff)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        heapdiff__subcmd__help__subcmd__flamegraph)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        heapdiff__subcmd__help__subcmd__generate)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        heapdiff__subcmd__help__subcmd__help)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        heapdiff__subcmd__help__subcmd__show)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         heapdiff__subcmd__show)
-            opts="-i -f -h --sample-index --format --top --skip --keep --binary --symbols-dir --no-symbolize --color --help"
+            opts="-i -f -o -h --sample-index --format --output --top --skip --keep --binary --symbols-dir --no-symbolize --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -349,6 +222,14 @@ _heapdiff() {
                     ;;
                 -f)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --top)

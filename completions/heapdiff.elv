@@ -26,8 +26,6 @@ set edit:completion:arg-completer[heapdiff] = {|@words|
             cand diff 'Compare a base heap profile with later ones: rank the sites that leak, and gate CI on growth'
             cand flamegraph 'Draw a flamegraph SVG of new retention (or of the whole difference) between snapshots'
             cand show 'Show what is in one profile: producer, sample types, period, time, totals, symbolization and the top allocation sites'
-            cand generate 'Regenerate man pages and shell completions (for maintainers)'
-            cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'heapdiff;diff'= {
             cand -i 'Sample type to compare, by name (inuse_space, alloc_objects, ...) or index. Default: inuse_space when present, else the profile''s default type, else the last type'
@@ -38,20 +36,20 @@ set edit:completion:arg-completer[heapdiff] = {|@words|
             cand --format 'Output format'
             cand -o 'Write to FILE instead of standard output (replaced atomically; `-` is standard output)'
             cand --output 'Write to FILE instead of standard output (replaced atomically; `-` is standard output)'
-            cand --top 'Rows the table and Markdown show (JSON, CSV and pprof always hold every change)'
+            cand --top 'Rows the table and Markdown show (JSON, CSV and pprof always hold every change); 0 prints a one-line summary'
             cand --by 'What one ranked row stands for: the leak site (first frame from the leaf that is not allocator or runtime machinery), the leaf function (pprof''s flat), or the whole stack'
             cand --skip 'Also treat frames matching REGEX as machinery, never a leak site (repeatable)'
             cand --keep 'Never treat frames matching REGEX as machinery, even when a built-in list does (repeatable)'
             cand --work 'Work done at each snapshot, in argument order (e.g. requests served: 3000,6000,9000); slopes are then given per unit of work'
             cand --work-step 'Work done between consecutive snapshots (the same every time)'
-            cand --work-unit 'Name of a unit of work, for output ("≈330 B per request")'
+            cand --work-unit 'Name of a unit of work, for output ("≈330 B per request"; default: unit). Needs --work or --work-step'
             cand --fail-on-growth 'Exit 1 when the total grew by more than SIZE (10MiB, 512KB, 4096; a plain number for object counts)'
             cand --fail-on-site-growth 'Exit 1 when any ranked site grew by more than SIZE'
             cand --color 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never'
             cand --lines 'Tell frames apart by line number too (by default a function is one frame)'
             cand --keep-order 'Keep the profiles in the order given even when they carry timestamps (by default they are ordered by their own time)'
             cand --no-symbolize 'Do not symbolize: keep addresses as they are'
-            cand --fail-on-leaks 'Exit 1 when any site is classed `leak` (needs three or more snapshots)'
+            cand --fail-on-leaks 'Exit 1 when any site is classed `leak`. Needs three or more snapshots: with two, a leak cannot be told from a plateau, and heapdiff refuses the gate rather than pass silently'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -84,7 +82,9 @@ set edit:completion:arg-completer[heapdiff] = {|@words|
             cand --sample-index 'Sample type for the top sites (default: inuse_space when present, else the profile''s default, else the last)'
             cand -f 'Output format'
             cand --format 'Output format'
-            cand --top 'How many top sites to list'
+            cand -o 'Write to FILE instead of standard output (replaced atomically; `-` is standard output)'
+            cand --output 'Write to FILE instead of standard output (replaced atomically; `-` is standard output)'
+            cand --top 'How many top sites to list (0: none)'
             cand --skip 'Also treat frames matching REGEX as machinery, never a leak site (repeatable)'
             cand --keep 'Never treat frames matching REGEX as machinery, even when a built-in list does (repeatable)'
             cand --binary 'A binary (or its debug file) to symbolize addresses with, matched to the profile''s mappings by build id (by file name when a mapping has none). Repeatable'
@@ -93,29 +93,6 @@ set edit:completion:arg-completer[heapdiff] = {|@words|
             cand --no-symbolize 'Do not symbolize: keep addresses as they are'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
-        }
-        &'heapdiff;generate'= {
-            cand --dir 'Directory to write into (default: man/ or completions/ under the current directory)'
-            cand --color 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never'
-            cand -h 'Print help'
-            cand --help 'Print help'
-        }
-        &'heapdiff;help'= {
-            cand diff 'Compare a base heap profile with later ones: rank the sites that leak, and gate CI on growth'
-            cand flamegraph 'Draw a flamegraph SVG of new retention (or of the whole difference) between snapshots'
-            cand show 'Show what is in one profile: producer, sample types, period, time, totals, symbolization and the top allocation sites'
-            cand generate 'Regenerate man pages and shell completions (for maintainers)'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'heapdiff;help;diff'= {
-        }
-        &'heapdiff;help;flamegraph'= {
-        }
-        &'heapdiff;help;show'= {
-        }
-        &'heapdiff;help;generate'= {
-        }
-        &'heapdiff;help;help'= {
         }
     ]
     $completions[$command]

@@ -32,8 +32,6 @@ complete -c heapdiff -n "__fish_heapdiff_needs_command" -s V -l version -d 'Prin
 complete -c heapdiff -n "__fish_heapdiff_needs_command" -f -a "diff" -d 'Compare a base heap profile with later ones: rank the sites that leak, and gate CI on growth'
 complete -c heapdiff -n "__fish_heapdiff_needs_command" -f -a "flamegraph" -d 'Draw a flamegraph SVG of new retention (or of the whole difference) between snapshots'
 complete -c heapdiff -n "__fish_heapdiff_needs_command" -f -a "show" -d 'Show what is in one profile: producer, sample types, period, time, totals, symbolization and the top allocation sites'
-complete -c heapdiff -n "__fish_heapdiff_needs_command" -f -a "generate" -d 'Regenerate man pages and shell completions (for maintainers)'
-complete -c heapdiff -n "__fish_heapdiff_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -s i -l sample-index -d 'Sample type to compare, by name (inuse_space, alloc_objects, ...) or index. Default: inuse_space when present, else the profile\'s default type, else the last type' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l binary -d 'A binary (or its debug file) to symbolize addresses with, matched to the profile\'s mappings by build id (by file name when a mapping has none). Repeatable' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l symbols-dir -d 'A directory to search for binaries by build id (DIR/.build-id/xx/rest.debug, DIR/xx/rest.debug, DIR/BUILDID) and by name. Repeatable' -r -F
@@ -44,7 +42,7 @@ markdown\t'A summary and table for a pull-request comment'
 pprof\t'The delta as a gzipped profile.proto (needs -o FILE or a redirected stdout)'
 folded\t'Folded stacks with two counts per line (`root;...;leaf BASE NEW`), as inferno and FlameGraph\'s difffolded read'"
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -s o -l output -d 'Write to FILE instead of standard output (replaced atomically; `-` is standard output)' -r -F
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l top -d 'Rows the table and Markdown show (JSON, CSV and pprof always hold every change)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l top -d 'Rows the table and Markdown show (JSON, CSV and pprof always hold every change); 0 prints a one-line summary' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l by -d 'What one ranked row stands for: the leak site (first frame from the leaf that is not allocator or runtime machinery), the leaf function (pprof\'s flat), or the whole stack' -r -f -a "site\t'The leak site: the first frame from the leaf that is not allocator or runtime machinery'
 function\t'The leaf function (pprof\'s flat)'
 stack\t'Each distinct stack'"
@@ -52,7 +50,7 @@ complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l skip -d 'Also
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l keep -d 'Never treat frames matching REGEX as machinery, even when a built-in list does (repeatable)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l work -d 'Work done at each snapshot, in argument order (e.g. requests served: 3000,6000,9000); slopes are then given per unit of work' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l work-step -d 'Work done between consecutive snapshots (the same every time)' -r
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l work-unit -d 'Name of a unit of work, for output ("≈330 B per request")' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l work-unit -d 'Name of a unit of work, for output ("≈330 B per request"; default: unit). Needs --work or --work-step' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l fail-on-growth -d 'Exit 1 when the total grew by more than SIZE (10MiB, 512KB, 4096; a plain number for object counts)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l fail-on-site-growth -d 'Exit 1 when any ranked site grew by more than SIZE' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l color -d 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
@@ -61,7 +59,7 @@ never\t''"
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l lines -d 'Tell frames apart by line number too (by default a function is one frame)'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l keep-order -d 'Keep the profiles in the order given even when they carry timestamps (by default they are ordered by their own time)'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l no-symbolize -d 'Do not symbolize: keep addresses as they are'
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l fail-on-leaks -d 'Exit 1 when any site is classed `leak` (needs three or more snapshots)'
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l fail-on-leaks -d 'Exit 1 when any site is classed `leak`. Needs three or more snapshots: with two, a leak cannot be told from a plateau, and heapdiff refuses the gate rather than pass silently'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -s i -l sample-index -d 'Sample type to compare, by name (inuse_space, alloc_objects, ...) or index. Default: inuse_space when present, else the profile\'s default type, else the last type' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l binary -d 'A binary (or its debug file) to symbolize addresses with, matched to the profile\'s mappings by build id (by file name when a mapping has none). Repeatable' -r -F
@@ -90,7 +88,8 @@ complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -s h -l he
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -s i -l sample-index -d 'Sample type for the top sites (default: inuse_space when present, else the profile\'s default, else the last)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned text'
 json\t'A JSON document (`"schema": "heapdiff.show/1"`)'"
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l top -d 'How many top sites to list' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -s o -l output -d 'Write to FILE instead of standard output (replaced atomically; `-` is standard output)' -r -F
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l top -d 'How many top sites to list (0: none)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l skip -d 'Also treat frames matching REGEX as machinery, never a leak site (repeatable)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l keep -d 'Never treat frames matching REGEX as machinery, even when a built-in list does (repeatable)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l binary -d 'A binary (or its debug file) to symbolize addresses with, matched to the profile\'s mappings by build id (by file name when a mapping has none). Repeatable' -r -F
@@ -100,13 +99,3 @@ always\t''
 never\t''"
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l no-symbolize -d 'Do not symbolize: keep addresses as they are'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand generate" -l dir -d 'Directory to write into (default: man/ or completions/ under the current directory)' -r -F
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand generate" -l color -d 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand generate" -s h -l help -d 'Print help'
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand help; and not __fish_seen_subcommand_from diff flamegraph show generate help" -f -a "diff" -d 'Compare a base heap profile with later ones: rank the sites that leak, and gate CI on growth'
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand help; and not __fish_seen_subcommand_from diff flamegraph show generate help" -f -a "flamegraph" -d 'Draw a flamegraph SVG of new retention (or of the whole difference) between snapshots'
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand help; and not __fish_seen_subcommand_from diff flamegraph show generate help" -f -a "show" -d 'Show what is in one profile: producer, sample types, period, time, totals, symbolization and the top allocation sites'
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand help; and not __fish_seen_subcommand_from diff flamegraph show generate help" -f -a "generate" -d 'Regenerate man pages and shell completions (for maintainers)'
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand help; and not __fish_seen_subcommand_from diff flamegraph show generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

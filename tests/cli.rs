@@ -1,14 +1,8 @@
 //! The command line: exit codes, errors, stdin, output files, formats and determinism.
 
-mod util;
-
 use std::path::Path;
 
-use util::*;
-
-fn td(rel: &str) -> String {
-    testdata(rel).display().to_string()
-}
+use crate::util::*;
 
 fn leak_pair() -> [String; 2] {
     [td("go/leak/heap_001.pb.gz"), td("go/leak/heap_004.pb.gz")]
@@ -80,13 +74,6 @@ fn diff_table_names_the_leak_first() {
     assert!(out.contains("total 151.7 KiB (155,360 B)"), "{out}");
     assert!(out.contains("growth +444.1 KiB (+454,808 B)"), "{out}");
     assert!(!out.contains('\x1b'));
-}
-
-fn tempdir(name: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("heapdiff-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
 }
 
 #[test]
@@ -238,7 +225,7 @@ fn json_lists_every_changed_function_with_exact_values() {
     let [a, b] = leak_pair();
     let o = run(&["diff", "-f", "json", "--top", "1", &a, &b], None);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["schema"], "heapdiff.diff/1");
+    assert_eq!(v["schema"], "heapdiff.diff/2");
     assert_eq!(v["sample_type"]["type"], "inuse_space");
     assert_eq!(v["sample_type"]["unit"], "bytes");
     assert_eq!(v["profiles"][0]["total"], 155_360);
@@ -289,7 +276,7 @@ fn markdown_and_csv_shapes() {
     assert_eq!(
         lines.next(),
         Some(
-            "rank,function,file,line,class,new,base,last,delta,delta_objects,slope_per_second,per_unit,r2,grew_share"
+            "rank,function,file,line,class,base,last,delta,delta_objects,slope_per_second,per_unit,r2,grew_share,new"
         )
     );
     assert!(
@@ -325,7 +312,7 @@ fn pprof_output_reads_back_with_the_same_totals() {
     assert_eq!(p.total(p.type_index("inuse_objects").unwrap()), objects);
     // Function view of the delta equals the diff.
     let d = analyse(&[out.clone(), out.clone()], None);
-    let single = d.function_totals(d.base());
+    let single = heapdiff::analyse::functions::totals(&d, d.base());
     let sub = d
         .catalog
         .funcs
@@ -401,13 +388,154 @@ fn legacy_text_and_proto_of_one_gc_cycle_agree() {
     );
     assert_eq!(proto.base().total(), legacy.base().total());
     assert_eq!(proto.last().total(), legacy.last().total());
-    let flat = |a: &heapdiff::analysis::Analysis| {
-        a.function_deltas()
+    let flat = |a: &heapdiff::series::Series| {
+        heapdiff::analyse::functions::deltas(a)
             .into_iter()
-            .find(|d| a.catalog.funcs[d.func as usize].name == "main.(*hub).subscribe")
+            .find(|d| a.catalog.func(d.func).name == "main.(*hub).subscribe")
             .map(|d| d.flat_delta())
     };
     assert_eq!(flat(&proto), Some(445_440));
     assert_eq!(flat(&legacy), Some(445_440));
     assert!(Path::new(&td("go/leak/heap_001.txt.gz")).exists());
+}
+
+/// A usage error is one line `heapdiff: error: ...`, plus at most one hint line, exit 2.
+#[test]
+fn usage_errors_are_one_line() {
+    let leak = td("go/leak");
+    for args in [
+        vec!["diff", "--bogus", leak.as_str()],
+        vec!["diff", "--skip", "(", leak.as_str()],
+        vec!["diff", "--format", "yaml", leak.as_str()],
+        vec!["show"],
+        vec!["flamegraph", "--min-width", "0", leak.as_str()],
+    ] {
+        let o = run(&args, None);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        let lines: Vec<&str> = err.lines().collect();
+        assert!(
+            lines[0].starts_with("heapdiff: error: ") && lines.len() <= 2,
+            "{args:?}: {err}"
+        );
+        assert!(
+            lines
+                .iter()
+                .skip(1)
+                .all(|l| l.starts_with("heapdiff: hint: ")),
+            "{err}"
+        );
+    }
+}
+
+/// A missing file is named as missing, even when it is the only one.
+#[test]
+fn a_missing_file_is_said_to_be_missing() {
+    let o = run(&["diff", "missing.pb"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "heapdiff: error: missing.pb: cannot read: no such file or directory\n"
+    );
+}
+
+/// Options that can do nothing say so on stderr; a gate that cannot trip is refused.
+#[test]
+fn options_that_can_do_nothing_say_so() {
+    let (a, b) = (td("go/leak/heap_001.pb.gz"), td("go/leak/heap_004.pb.gz"));
+    let o = run(&["diff", "--work-unit", "request", &a, &b], None);
+    assert!(o.status.success());
+    assert!(
+        stderr(&o).contains("note: --work-unit does nothing without --work"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["flamegraph", "--all-growth", &a, &b], None);
+    assert!(o.status.success());
+    assert!(stderr(&o).contains("--all-growth does nothing with two profiles"));
+    let o = run(&["diff", "--fail-on-leaks", &a, &b], None);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "two snapshots cannot pass a leak gate silently"
+    );
+    assert!(stderr(&o).contains("--fail-on-leaks needs three or more snapshots"));
+}
+
+/// With two snapshots and work given, the table shows growth per unit of work.
+#[test]
+fn two_snapshots_with_work_show_the_per_unit_column() {
+    let (a, b) = (td("go/leak/heap_001.pb.gz"), td("go/leak/heap_004.pb.gz"));
+    let o = run(
+        &[
+            "diff",
+            "--work",
+            "500,2000",
+            "--work-unit",
+            "request",
+            &a,
+            &b,
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let header = out
+        .lines()
+        .find(|l| l.trim_start().starts_with('#'))
+        .unwrap();
+    assert!(header.contains("per request"), "{out}");
+    // 445,440 bytes over 1,500 requests.
+    assert!(out.contains("+297.0 B"), "{out}");
+}
+
+/// `show` writes to -o and colours its header only when asked.
+#[test]
+fn show_writes_files_and_follows_color() {
+    let dir = tempdir("show-o");
+    let out = dir.join("show.json");
+    let p = td("go/leak/heap_004.pb.gz");
+    let o = run(
+        &["show", "-f", "json", "-o", out.to_str().unwrap(), &p],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(v["schema"], "heapdiff.show/1");
+    let o = run(&["show", "--color", "always", &p], None);
+    assert!(stdout(&o).starts_with("\x1b[1m"));
+    let o = run(&["show", &p], None);
+    assert!(!stdout(&o).contains('\x1b'));
+}
+
+/// An output file that is one of the inputs is refused, and the input is left as it was.
+#[test]
+fn an_output_naming_an_input_is_refused() {
+    let dir = tempdir("out-is-input");
+    let a = dir.join("a.pb.gz");
+    let b = dir.join("b.pb.gz");
+    std::fs::copy(testdata("go/leak/heap_001.pb.gz"), &a).unwrap();
+    std::fs::copy(testdata("go/leak/heap_004.pb.gz"), &b).unwrap();
+    let before = std::fs::read(&b).unwrap();
+    for args in [
+        vec!["diff", "-o"],
+        vec!["diff", "-f", "pprof", "-o"],
+        vec!["flamegraph", "-o"],
+    ] {
+        let mut args: Vec<&str> = args;
+        args.extend([
+            b.to_str().unwrap(),
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+        ]);
+        let o = run(&args, None);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&o).contains("would overwrite the input"),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(std::fs::read(&b).unwrap(), before);
+    }
 }

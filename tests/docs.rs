@@ -1,24 +1,27 @@
 //! The finished-tool parts: help, generated man pages and completions, `show`, conventions.
 
-mod util;
-
 use std::process::Command;
 
-use util::*;
-
-fn td(rel: &str) -> String {
-    testdata(rel).display().to_string()
-}
+use crate::util::*;
 
 #[test]
 fn generated_man_pages_and_completions_are_current() {
+    let dir = tempdir("generated");
+    let o = run(&["generate", "all", "--dir", dir.to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", stderr(&o));
     let mut stale = Vec::new();
-    for (rel, bytes) in heapdiff::commands::generate::files().unwrap() {
-        let path = root().join(&rel);
-        if std::fs::read(&path).ok().as_deref() != Some(&bytes[..]) {
-            stale.push(rel.display().to_string());
+    let mut count = 0;
+    for sub in ["man", "completions"] {
+        for e in std::fs::read_dir(dir.join(sub)).unwrap() {
+            let fresh = e.unwrap().path();
+            let rel = fresh.strip_prefix(&dir).unwrap();
+            count += 1;
+            if std::fs::read(root().join(rel)).ok() != std::fs::read(&fresh).ok() {
+                stale.push(rel.display().to_string());
+            }
         }
     }
+    assert_eq!(count, 9, "four man pages and five completions");
     assert!(
         stale.is_empty(),
         "stale generated files: {stale:?}\nrefresh them with:  cargo run -- generate all"
@@ -99,7 +102,21 @@ fn man_page_renders() {
         );
         let text = String::from_utf8_lossy(&o.stdout);
         assert!(text.contains("heapdiff"), "{page}");
-        assert!(text.contains("Exit codes"), "{page}: {text}");
+        for section in [
+            "SYNOPSIS",
+            "EXIT STATUS",
+            "ENVIRONMENT",
+            "NO_COLOR",
+            "SEE ALSO",
+        ] {
+            assert!(text.contains(section), "{page} lacks {section}: {text}");
+        }
+        // No page for a help subcommand that does not exist; no -V on subcommands.
+        assert!(!text.contains("heapdiff-help"), "{page}: {text}");
+        if page != "heapdiff.1" {
+            assert!(!text.contains("--version"), "{page}: {text}");
+            assert!(text.contains("<PROFILE>"), "{page}: {text}");
+        }
     }
 }
 

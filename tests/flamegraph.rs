@@ -1,66 +1,7 @@
-//! Flamegraphs: golden SVGs over real testdata, the SVG parsed as XML, and the folded output.
-//!
-//! Goldens live in tests/golden/; `HEAPDIFF_BLESS=1 cargo test --test flamegraph` rewrites them.
+//! Flamegraphs: the SVG parsed as XML, options, empty pictures, and the folded output (the
+//! golden SVGs are in `goldens`).
 
-mod util;
-
-use util::*;
-
-fn td(rel: &str) -> String {
-    testdata(rel).display().to_string()
-}
-
-fn golden(name: &str, args: &[&str]) {
-    let o = run(args, None);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let path = root().join("tests/golden").join(name);
-    if std::env::var_os("HEAPDIFF_BLESS").is_some() {
-        std::fs::write(&path, &o.stdout).unwrap();
-        return;
-    }
-    let want = std::fs::read(&path).unwrap_or_default();
-    assert!(
-        want == o.stdout,
-        "{} differs from the output of heapdiff {}; if the change is intended, run\n  HEAPDIFF_BLESS=1 cargo test --test flamegraph",
-        path.display(),
-        args.join(" ")
-    );
-}
-
-#[test]
-fn golden_retention() {
-    golden("leak_retention.svg", &["flamegraph", &td("go/leak")]);
-}
-
-#[test]
-fn golden_differential() {
-    golden(
-        "leak_differential.svg",
-        &["flamegraph", "--mode", "differential", &td("go/leak")],
-    );
-}
-
-#[test]
-fn golden_folded() {
-    golden(
-        "leak_pair.folded",
-        &[
-            "diff",
-            "--format",
-            "folded",
-            &td("go/leak/heap_001.pb.gz"),
-            &td("go/leak/heap_004.pb.gz"),
-        ],
-    );
-}
-
-#[test]
-fn the_readme_flamegraph_is_current() {
-    golden(
-        "../../docs/retention.svg",
-        &["flamegraph", "testdata/go/leak"],
-    );
-}
+use crate::util::*;
 
 fn parse(svg: &str) -> roxmltree::Document<'_> {
     let opts = roxmltree::ParsingOptions {

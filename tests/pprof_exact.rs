@@ -1,20 +1,18 @@
 //! heapdiff's per-function flat and cum deltas and totals equal `go tool pprof -diff_base`, to
 //! the byte, on every pair of the shared corpus (pprof's answers are stored beside each series).
 
-mod util;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use util::*;
+use crate::util::*;
 
 /// heapdiff's (flat, cum) delta per function name.
-fn function_deltas(a: &heapdiff::analysis::Analysis) -> BTreeMap<String, (i64, i64)> {
-    a.function_deltas()
+fn function_deltas(a: &heapdiff::series::Series) -> BTreeMap<String, (i64, i64)> {
+    heapdiff::analyse::functions::deltas(a)
         .iter()
         .map(|d| {
             (
-                a.catalog.funcs[d.func as usize].name.clone(),
+                a.catalog.func(d.func).name.clone(),
                 (d.flat_delta(), d.cum_delta()),
             )
         })
@@ -216,14 +214,14 @@ fn go_legacy_linear_leak_with_the_binary() {
             &dir.join(format!("refs_legacy/top_diff_base.full.{index}.txt")),
         ));
         let paths = [dir.join("heap_001.txt"), dir.join("heap_007.txt")];
-        let a = heapdiff::analysis::Analysis::from_paths(
+        let a = heapdiff::load_series(
             &paths,
-            &heapdiff::analysis::Options {
+            &heapdiff::series::Options {
                 sample_index: Some(index.parse().unwrap()),
-                symbols: heapdiff::symbolize::SymbolOptions {
-                    binaries: vec![bin.clone()],
-                    ..Default::default()
-                },
+                ..Default::default()
+            },
+            &heapdiff::SymbolOptions {
+                binaries: vec![bin.clone()],
                 ..Default::default()
             },
         )

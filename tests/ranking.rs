@@ -1,26 +1,23 @@
 //! Leak sites, classes and gates on real data: the shared corpus's ground truth (when present)
 //! and the bundled testdata.
 
-mod util;
-
 use std::path::{Path, PathBuf};
 
-use heapdiff::analysis::{Analysis, Options};
-use heapdiff::rank::{By, Class, RankOptions, Ranking, SiteRules, rank};
-use util::*;
+use crate::util::*;
+use heapdiff::analyse::{By, Class, Diff, Ranking};
+use heapdiff::{DiffOptions, Work, series};
 
-fn ranking(dir: &Path, by: By, work: Option<Vec<f64>>) -> (Analysis, Ranking) {
-    let paths = heapdiff::inputs::expand(&[dir.to_path_buf()]).unwrap();
-    let a = Analysis::from_paths(&paths, &Options::default()).unwrap();
-    let r = rank(
-        &a,
-        &RankOptions {
-            by,
-            work,
-            rules: SiteRules::default(),
+fn ranking(dir: &Path, by: By, work: Option<Vec<f64>>) -> Diff {
+    let paths = heapdiff::load::inputs::expand(&[dir.to_path_buf()]).unwrap();
+    let opts = DiffOptions {
+        by,
+        series: series::Options {
+            work: work.map(Work::PerProfile),
+            ..Default::default()
         },
-    );
-    (a, r)
+        ..Default::default()
+    };
+    heapdiff::diff_paths(&paths, &opts).unwrap()
 }
 
 /// Names of the units classed leak, in rank order.
@@ -53,7 +50,8 @@ fn every_corpus_leak_is_rank_one_and_classed_leak() {
         if leaks.is_empty() || name == "rust/unsymbolized" || name == "node_inlined" {
             continue;
         }
-        let (_, r) = ranking(&c.join(s["dir"].as_str().unwrap()), By::Site, None);
+        let d = ranking(&c.join(s["dir"].as_str().unwrap()), By::Site, None);
+        let r = &d.ranking;
         let top = &r.units[0];
         let want = leaks[0].as_str().unwrap();
         assert!(
@@ -71,8 +69,9 @@ fn every_corpus_leak_is_rank_one_and_classed_leak() {
 #[test]
 fn node_inlined_leak_shows_in_its_inliners() {
     let Some((c, _)) = groundtruth() else { return };
-    let (_, r) = ranking(&c.join("node_inlined"), By::Site, None);
-    let leaks = leak_names(&r);
+    let d = ranking(&c.join("node_inlined"), By::Site, None);
+    let r = &d.ranking;
+    let leaks = leak_names(r);
     assert_eq!(leaks, ["main", "serve"]);
     let helper = r
         .units
@@ -94,11 +93,13 @@ fn bounded_and_steady_series_have_no_leak() {
         "go/steady_state",
         "thirdparty/parca/pkg/query/testdata/many",
     ] {
-        let (_, r) = ranking(&c.join(dir), By::Site, None);
-        let leaks = leak_names(&r);
+        let d = ranking(&c.join(dir), By::Site, None);
+        let r = &d.ranking;
+        let leaks = leak_names(r);
         assert!(leaks.is_empty(), "{dir}: {leaks:?}");
     }
-    let (_, r) = ranking(&c.join("go/bounded_cache"), By::Site, None);
+    let d = ranking(&c.join("go/bounded_cache"), By::Site, None);
+    let r = &d.ranking;
     let cache = r
         .units
         .iter()
@@ -111,7 +112,8 @@ fn bounded_and_steady_series_have_no_leak() {
 #[test]
 fn mixed_series_tells_the_cache_from_the_leak() {
     let Some((c, _)) = groundtruth() else { return };
-    let (a, r) = ranking(&c.join("go/mixed"), By::Site, None);
+    let d = ranking(&c.join("go/mixed"), By::Site, None);
+    let (a, r) = (&d.series, &d.ranking);
     assert_eq!(r.units[0].name, "main.(*symbolTable).intern");
     assert_eq!(r.units[0].class, Class::Leak);
     let cache = r
@@ -135,7 +137,8 @@ fn per_request_growth_matches_the_programs_own_count() {
         .iter()
         .map(|v| v.as_f64().unwrap())
         .collect();
-    let (_, r) = ranking(&c.join("go/linear_leak"), By::Site, Some(requests.clone()));
+    let d = ranking(&c.join("go/linear_leak"), By::Site, Some(requests.clone()));
+    let r = &d.ranking;
     let top = &r.units[0];
     assert_eq!(top.name, "main.(*serverConn).newStream");
     // 352 B per stream object plus the map's bucket growth shared over the requests.
@@ -154,7 +157,8 @@ fn per_request_growth_matches_the_programs_own_count() {
 #[test]
 fn sampled_series_leak_is_found_despite_noise() {
     let Some((c, _)) = groundtruth() else { return };
-    let (_, r) = ranking(&c.join("go/linear_leak_sampled"), By::Site, None);
+    let d = ranking(&c.join("go/linear_leak_sampled"), By::Site, None);
+    let r = &d.ranking;
     assert_eq!(r.units[0].name, "main.(*serverConn).newStream");
     assert_eq!(r.units[0].class, Class::Leak);
     assert!(
@@ -166,9 +170,9 @@ fn sampled_series_leak_is_found_despite_noise() {
 #[test]
 fn jemalloc_flat_is_in_the_allocator_but_the_site_is_user_code() {
     let Some((c, _)) = groundtruth() else { return };
-    let (_, by_fn) = ranking(&c.join("rust/symbolized"), By::Function, None);
+    let by_fn = ranking(&c.join("rust/symbolized"), By::Function, None).ranking;
     assert_eq!(by_fn.units[0].name, "prof_backtrace_impl");
-    let (_, by_site) = ranking(&c.join("rust/symbolized"), By::Site, None);
+    let by_site = ranking(&c.join("rust/symbolized"), By::Site, None).ranking;
     assert_eq!(by_site.units[0].name, "jemalloc_leak::retain_session_state");
     assert!(
         by_site
@@ -180,26 +184,30 @@ fn jemalloc_flat_is_in_the_allocator_but_the_site_is_user_code() {
 
 #[test]
 fn testdata_series() {
-    let (_, r) = ranking(
+    let d = ranking(
         &testdata("go/leak"),
         By::Site,
         Some(vec![500.0, 1000.0, 1500.0, 2000.0]),
     );
+    let r = &d.ranking;
     assert_eq!(r.units[0].name, "main.(*hub).subscribe");
     assert_eq!(r.units[0].class, Class::Leak);
     // 256-byte subscribers plus the map's growth, per request.
     let per = r.units[0].per_unit.unwrap();
     assert!((256.0..330.0).contains(&per), "{per}");
-    let (_, r) = ranking(&testdata("go/leak_sampled"), By::Site, None);
+    let d = ranking(&testdata("go/leak_sampled"), By::Site, None);
+    let r = &d.ranking;
     assert_eq!(
         (r.units[0].name.as_str(), r.units[0].class),
         ("main.(*hub).subscribe", Class::Leak)
     );
-    for d in ["go/cache", "go/steady"] {
-        let (_, r) = ranking(&testdata(d), By::Site, None);
-        assert!(r.units.iter().all(|u| u.class != Class::Leak), "{d}");
+    for dir in ["go/cache", "go/steady"] {
+        let d = ranking(&testdata(dir), By::Site, None);
+        let r = &d.ranking;
+        assert!(r.units.iter().all(|u| u.class != Class::Leak), "{dir}");
     }
-    let (_, r) = ranking(&testdata("go/cache"), By::Site, None);
+    let d = ranking(&testdata("go/cache"), By::Site, None);
+    let r = &d.ranking;
     assert_eq!(
         (r.units[0].name.as_str(), r.units[0].class),
         ("main.renderPage", Class::Plateau)
@@ -215,7 +223,8 @@ fn two_snapshots_rank_by_growth_and_mark_new_sites() {
         ],
         None,
     );
-    let r = rank(&a, &RankOptions::default());
+    let d = heapdiff::analyse::diff(a, &Default::default());
+    let r = &d.ranking;
     assert_eq!(r.units[0].name, "main.(*hub).subscribe");
     assert_eq!(r.units[0].class, Class::Growing);
     assert!(!r.units[0].new);
@@ -235,15 +244,24 @@ fn two_snapshots_rank_by_growth_and_mark_new_sites() {
 
 #[test]
 fn by_stack_and_by_function() {
-    let (_, r) = ranking(&testdata("go/leak"), By::Stack, None);
+    let d = ranking(&testdata("go/leak"), By::Stack, None);
+    let r = &d.ranking;
+    let heapdiff::analyse::Unit::Stack(top) = r.units[0].unit else {
+        panic!("a stack")
+    };
+    let names: Vec<&str> = d
+        .series
+        .catalog
+        .stack(top)
+        .iter()
+        .map(|&f| d.series.catalog.frame(f).name.as_str())
+        .collect();
     assert!(
-        r.units[0]
-            .name
-            .starts_with("main.(*hub).subscribe ← main.serve ← main.main"),
-        "{}",
-        r.units[0].name
+        names.starts_with(&["main.(*hub).subscribe", "main.serve", "main.main"]),
+        "{names:?}"
     );
-    let (_, r) = ranking(&testdata("go/leak"), By::Function, None);
+    let d = ranking(&testdata("go/leak"), By::Function, None);
+    let r = &d.ranking;
     assert_eq!(r.units[0].name, "main.(*hub).subscribe");
 }
 
@@ -294,8 +312,15 @@ fn gates_trip_on_leaks_and_growth_and_pass_on_steady_state() {
     let o = run(&["diff", "-f", "json", "--fail-on-leaks", &leak], None);
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["gates"][0]["gate"], "fail_on_leaks");
+    assert_eq!(v["gates"][0]["gate"], "fail-on-leaks");
     assert_eq!(v["gates"][0]["tripped"], true);
+    // One spelling everywhere: stderr, JSON and Markdown.
+    let o = run(&["diff", "-f", "markdown", "--fail-on-leaks", &leak], None);
+    assert!(
+        stdout(&o).contains("**gate fail-on-leaks tripped**"),
+        "{}",
+        stdout(&o)
+    );
 
     let o = run(&["diff", "--fail-on-growth", "ten", &leak], None);
     assert_eq!(o.status.code(), Some(2));
@@ -398,20 +423,17 @@ fn skip_and_keep_move_the_site() {
     assert!(stderr(&o).contains("--skip"), "{}", stderr(&o));
 }
 
-fn td(rel: &str) -> String {
-    testdata(rel).display().to_string()
-}
-
 #[test]
 fn testdata_node_series_from_v8() {
     let dir = testdata("node");
-    let (a, r) = ranking(&dir, By::Site, Some(vec![1000.0, 6000.0, 11000.0, 16000.0]));
+    let d = ranking(&dir, By::Site, Some(vec![1000.0, 6000.0, 11000.0, 16000.0]));
+    let (a, r) = (&d.series, &d.ranking);
     assert_eq!(
         heapdiff::load::load(&a.base().path)
             .unwrap()
             .profile
             .producer(),
-        Some(heapdiff::model::Producer::V8)
+        Some(heapdiff::profile::Producer::V8)
     );
     assert_eq!(
         (r.units[0].name.as_str(), r.units[0].class),

@@ -1,11 +1,10 @@
 //! Bad input never panics: mutated and truncated real profiles go through every stage.
 
-mod util;
-
-use heapdiff::analysis::{Analysis, Options};
+use crate::util::*;
 use heapdiff::load::Loaded;
-use heapdiff::rank::{RankOptions, rank};
-use util::*;
+use heapdiff::render::flamegraph::{self, FlameOptions, Mode};
+use heapdiff::render::{Format, Report, Style};
+use heapdiff::series::{self, Series};
 
 /// A small deterministic generator (64-bit LCG), so failures reproduce.
 struct Lcg(u64);
@@ -30,17 +29,34 @@ fn exercise(path: &std::path::Path, data: &[u8]) {
         warnings: Vec::new(),
         symbolized: Vec::new(),
     };
-    let _ = heapdiff::prune::apply_profile_rules(&mut loaded.profile);
+    let _ = heapdiff::profile::prune::apply_profile_rules(&mut loaded.profile);
     loaded.profile.merge_identical_samples();
-    let Ok(a) = Analysis::build(vec![loaded.clone(), loaded], &Options::default()) else {
+    let three = vec![loaded.clone(), loaded.clone(), loaded];
+    let Ok(a) = Series::build(three, &series::Options::default()) else {
         return;
     };
-    let r = rank(&a, &RankOptions::default());
-    let report = heapdiff::report::Report::new(&a, r, None, &Default::default(), 10);
-    let _ = heapdiff::render::json::render(&report);
-    let _ = heapdiff::render::table::render(&report, Default::default());
-    let _ = heapdiff::render::pprof::render(&a);
-    let _ = heapdiff::flame::folded_text(&a);
+    let d = heapdiff::analyse::diff(a, &Default::default());
+    let report = Report {
+        top: 10,
+        ..Report::new(&d)
+    };
+    for f in [
+        Format::Table,
+        Format::Json,
+        Format::Csv,
+        Format::Markdown,
+        Format::Pprof,
+        Format::Folded,
+    ] {
+        heapdiff::render::render(f, &report, Style::default(), &mut Vec::new()).unwrap();
+    }
+    for mode in [Mode::Retention, Mode::Differential] {
+        let o = FlameOptions {
+            mode,
+            ..Default::default()
+        };
+        flamegraph::render(&d, &o, &mut Vec::new()).unwrap();
+    }
 }
 
 #[test]

@@ -1,15 +1,18 @@
 //! Symbolization from local binaries and raw jemalloc dumps.
 
-mod util;
-
 use std::path::{Path, PathBuf};
 
-use heapdiff::analysis::{Analysis, Options};
-use heapdiff::rank::{By, Class, RankOptions, rank};
-use heapdiff::symbolize::SymbolOptions;
+use crate::util::*;
+use heapdiff::SymbolOptions;
+use heapdiff::analyse::{By, Class, SiteMap, rank::rank};
+use heapdiff::series::Series;
 use object::Object;
 use prost::Message;
-use util::*;
+
+/// Ranks `a` by `by` with the built-in rules.
+fn ranked(a: &Series, by: By) -> heapdiff::analyse::Ranking {
+    rank(a, &SiteMap::new(&a.catalog, &Default::default()), by)
+}
 
 /// A function whose address the tests put into a profile.
 #[inline(never)]
@@ -53,7 +56,7 @@ fn build_id(path: &Path) -> String {
 
 /// Writes a one-sample unsymbolized profile whose location points into this executable.
 fn write_profile(dir: &Path, name: &str, file: &str, build_id: &str, bytes: i64) -> PathBuf {
-    use heapdiff::proto;
+    use heapdiff::profile::proto;
     let addr = heapdiff_test_marker_allocator as *const () as usize as u64 + 4;
     let (start, limit, offset, _) = own_mapping(addr);
     let strings: Vec<Vec<u8>> = ["", "inuse_space", "bytes", file, build_id]
@@ -89,31 +92,14 @@ fn write_profile(dir: &Path, name: &str, file: &str, build_id: &str, bytes: i64)
     path
 }
 
-fn tempdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("heapdiff-sym-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn analyse_with(paths: &[PathBuf], symbols: SymbolOptions) -> Series {
+    heapdiff::load_series(paths, &Default::default(), &symbols).unwrap()
 }
 
-fn analyse_with(paths: &[PathBuf], symbols: SymbolOptions) -> Analysis {
-    Analysis::from_paths(
-        paths,
-        &Options {
-            symbols,
-            ..Default::default()
-        },
-    )
-    .unwrap()
-}
-
-fn leaf_names(a: &Analysis) -> Vec<String> {
-    (0..a.catalog.num_stacks() as u32)
-        .map(|s| {
-            a.catalog.frames[a.catalog.stack(s)[0] as usize]
-                .name
-                .clone()
-        })
+fn leaf_names(a: &Series) -> Vec<String> {
+    a.catalog
+        .stack_ids()
+        .map(|s| a.catalog.frame(a.catalog.stack(s)[0]).name.clone())
         .collect()
 }
 
@@ -212,11 +198,11 @@ fn a_binary_with_another_build_id_is_refused() {
 #[test]
 fn testdata_jemalloc_dumps_parse_and_unbias() {
     let dir = testdata("jemalloc");
-    let paths = heapdiff::inputs::expand(std::slice::from_ref(&dir)).unwrap();
+    let paths = heapdiff::load::inputs::expand(std::slice::from_ref(&dir)).unwrap();
     assert_eq!(paths.len(), 4);
     let loaded = heapdiff::load::load(&paths[3]).unwrap();
     let p = &loaded.profile;
-    assert_eq!(p.format, heapdiff::model::SourceFormat::JemallocHeap);
+    assert_eq!(p.format, heapdiff::profile::SourceFormat::JemallocHeap);
     assert_eq!(p.period, 1024);
     let names: Vec<&str> = p.sample_types.iter().map(|t| t.ty.as_str()).collect();
     assert_eq!(names, ["inuse_objects", "inuse_space"]);
@@ -229,24 +215,14 @@ fn testdata_jemalloc_dumps_parse_and_unbias() {
     // 4.5 MB; the estimate lands near it.
     let total = p.total(1);
     assert!((3_000_000..7_000_000).contains(&total), "{total}");
-    let a = Analysis::from_paths(
+    let a = analyse_with(
         &paths,
-        &Options {
-            symbols: SymbolOptions {
-                disabled: true,
-                ..Default::default()
-            },
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    let r = rank(
-        &a,
-        &RankOptions {
-            by: By::Stack,
+        SymbolOptions {
+            disabled: true,
             ..Default::default()
         },
     );
+    let r = ranked(&a, By::Stack);
     assert_eq!(r.units[0].class, Class::Leak, "{:?}", r.units[0]);
 }
 
@@ -263,9 +239,9 @@ fn corpus_unsymbolized_series_matches_the_symbolized_one() {
             Some(g) => dir.join(g),
             None => dir,
         };
-        let paths = heapdiff::inputs::expand(&[arg]).unwrap();
+        let paths = heapdiff::load::inputs::expand(&[arg]).unwrap();
         let a = analyse_with(&paths, opts.clone());
-        let r = rank(&a, &RankOptions::default());
+        let r = ranked(&a, By::Site);
         (r.units[0].name.clone(), r.units[0].class, r.units[0].delta)
     };
     let (sym_name, sym_class, sym_delta) = top(c.join("rust/symbolized"), None);
@@ -284,7 +260,7 @@ fn corpus_unsymbolized_series_matches_the_symbolized_one() {
         return;
     }
     let exe = std::env::current_exe().unwrap();
-    let paths = heapdiff::inputs::expand(&[c.join("rust/unsymbolized")]).unwrap();
+    let paths = heapdiff::load::inputs::expand(&[c.join("rust/unsymbolized")]).unwrap();
     let a = analyse_with(
         &paths,
         SymbolOptions {

@@ -19,7 +19,7 @@
 use std::collections::HashMap;
 
 use crate::error::InputErrorKind;
-use crate::model::{Location, Mapping, Profile, SourceFormat, ValueType};
+use crate::profile::{Location, Mapping, Profile, SourceFormat, ValueType};
 
 pub(super) fn looks_like_jeheap(data: &[u8]) -> bool {
     data.starts_with(b"heap_v2/")

@@ -16,22 +16,7 @@ use std::collections::HashMap;
 use regex::Regex;
 
 use crate::error::InputErrorKind;
-use crate::model::{Function, Line, Location, Mapping, Profile, SourceFormat, ValueType};
-
-/// pprof's list of allocator frames that legacy heap profiles drop from the leaf end.
-pub const ALLOC_DROP_FRAMES: &str = concat!(
-    "calloc|cfree|malloc|free|memalign|do_memalign|(__)?posix_memalign|pvalloc|valloc|realloc|",
-    "tcmalloc::.*|tc_calloc|tc_cfree|tc_malloc|tc_free|tc_memalign|tc_posix_memalign|tc_pvalloc|",
-    "tc_valloc|tc_realloc|tc_new|tc_delete|tc_newarray|tc_deletearray|tc_new_nothrow|",
-    "tc_newarray_nothrow|malloc_zone_malloc|malloc_zone_calloc|malloc_zone_valloc|",
-    "malloc_zone_realloc|malloc_zone_memalign|malloc_zone_free|runtime\\..*|BaseArena::.*|",
-    "(::)?do_malloc_no_errno|(::)?do_malloc_pages|(::)?do_malloc|DoSampledAllocation|",
-    "MallocedMemBlock::MallocedMemBlock|_M_allocate|__builtin_(vec_)?delete|__builtin_(vec_)?new|",
-    "__gnu_cxx::new_allocator::allocate|__libc_malloc|__malloc_alloc_template::allocate|allocate|",
-    "cpp_alloc|operator new(\\[\\])?|simple_alloc::allocate"
-);
-/// Frames matching the drop list that are kept all the same.
-pub const ALLOC_KEEP_FRAMES: &str = "runtime\\.panic";
+use crate::profile::{Function, Line, Location, Mapping, Profile, SourceFormat, ValueType};
 
 /// Name given to frames Go's writer hid at the leaf end of a stack (allocator internals).
 const HIDDEN_RUNTIME: &str = "runtime.<hidden>";
@@ -348,11 +333,8 @@ fn build(
                         key.1.is_empty() && (key.0 == HIDDEN_RUNTIME || key.0 == GOEXIT);
                     functions.push(Function {
                         name: key.0,
-                        system_name: if synthetic {
-                            crate::model::SYNTHETIC.to_string()
-                        } else {
-                            String::new()
-                        },
+                        system_name: String::new(),
+                        synthetic,
                         file: key.1,
                         start_line: 0,
                     });
@@ -381,8 +363,8 @@ fn build(
         time_nanos: 0,
         duration_nanos: 0,
         comments: Vec::new(),
-        drop_frames: ALLOC_DROP_FRAMES.to_string(),
-        keep_frames: ALLOC_KEEP_FRAMES.to_string(),
+        drop_frames: crate::profile::machinery::ALLOC_DROP_FRAMES.to_string(),
+        keep_frames: crate::profile::machinery::ALLOC_KEEP_FRAMES.to_string(),
         mappings,
         functions,
         locations,

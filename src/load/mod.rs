@@ -1,9 +1,15 @@
-//! Reading inputs: files or standard input, gzipped or not, in profile.proto or the legacy text
-//! heap format. The format is sniffed from the bytes, never from the file name.
+//! Reading inputs: files, standard input or any reader, gzipped or not, in profile.proto, the
+//! legacy text heap format or jemalloc's raw heap dump. The format is sniffed from the bytes,
+//! never from the file name. Unsymbolized locations are named from local binaries
+//! ([`symbolize`]) before pprof's pruning, and samples with the same stack are merged.
+//!
+//! May import: `profile`, `error`.
 
+pub mod inputs;
 mod jeheap;
 mod legacy;
 mod proto;
+pub mod symbolize;
 mod text;
 mod wire;
 
@@ -11,21 +17,23 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::error::{InputError, InputErrorKind};
-use crate::model::Profile;
+use crate::profile::Profile;
 
 /// A profile and the name the user gave for it.
 #[derive(Clone, Debug)]
 pub struct Loaded {
+    /// The input as the user named it (`-` for standard input).
     pub path: PathBuf,
+    /// The profile, pruned as pprof prunes it and with identical stacks merged.
     pub profile: Profile,
     /// Problems that did not stop loading (reported with the results).
     pub warnings: Vec<String>,
     /// What symbolization did to each mapping that had unsymbolized locations.
-    pub symbolized: Vec<(usize, crate::symbolize::Resolution)>,
+    pub symbolized: Vec<(usize, symbolize::Resolution)>,
 }
 
 /// The symbolizer shared by the loading threads.
-pub type SharedSymbolizer = std::sync::Mutex<crate::symbolize::Symbolizer>;
+pub type SharedSymbolizer = std::sync::Mutex<symbolize::Symbolizer>;
 
 /// Reads all bytes of `path` (`-` is standard input).
 pub fn read_input(path: &Path) -> Result<Vec<u8>, InputError> {
@@ -51,7 +59,9 @@ pub fn gunzip_if_needed(path: &Path, data: Vec<u8>) -> Result<Vec<u8>, InputErro
         .checked_sub(4)
         .map(|i| u32::from_le_bytes([data[i], data[i + 1], data[i + 2], data[i + 3]]) as usize)
         .unwrap_or(0)
-        .min(1 << 30);
+        // A trailer is only a claim: never reserve more than a plausible ratio allows.
+        .min(data.len().saturating_mul(16))
+        .min(1 << 26);
     let mut out = Vec::with_capacity(hint);
     flate2::read::MultiGzDecoder::new(&data[..])
         .read_to_end(&mut out)
@@ -103,10 +113,26 @@ pub fn load(path: &Path) -> Result<Loaded, InputError> {
     load_with(path, None)
 }
 
+/// Reads one profile from any reader; `name` is how errors and reports call it.
+pub fn read(name: impl Into<PathBuf>, mut reader: impl Read) -> Result<Loaded, InputError> {
+    let name = name.into();
+    let mut raw = Vec::new();
+    reader
+        .read_to_end(&mut raw)
+        .map_err(|e| InputError::new(&name, InputErrorKind::Io(e)))?;
+    finish(&name, raw, None)
+}
+
 /// Loads one profile, naming its unsymbolized locations from local binaries when a symbolizer
-/// is given (before pprof's pruning, which matches names).
+/// is given.
 pub fn load_with(path: &Path, sym: Option<&SharedSymbolizer>) -> Result<Loaded, InputError> {
     let raw = read_input(path)?;
+    finish(path, raw, sym)
+}
+
+/// Decodes raw bytes, symbolizes (before pprof's pruning, which matches names), prunes and
+/// merges.
+fn finish(path: &Path, raw: Vec<u8>, sym: Option<&SharedSymbolizer>) -> Result<Loaded, InputError> {
     if raw.is_empty() {
         return Err(InputError::new(path, InputErrorKind::Empty));
     }
@@ -124,7 +150,7 @@ pub fn load_with(path: &Path, sym: Option<&SharedSymbolizer>) -> Result<Loaded, 
     drop(data);
     // pprof prunes allocator frames on load; after that, samples with the same stack can be
     // summed (heapdiff keeps no labels), which makes every later stage cheaper.
-    let warnings = crate::prune::apply_profile_rules(&mut profile)
+    let warnings = crate::profile::prune::apply_profile_rules(&mut profile)
         .into_iter()
         .collect();
     profile.merge_identical_samples();

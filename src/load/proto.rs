@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use crate::error::InputErrorKind;
-use crate::model::{Function, Line, Location, Mapping, Profile, SourceFormat, ValueType};
-use crate::proto;
+use crate::profile::proto;
+use crate::profile::{Function, Line, Location, Mapping, Profile, SourceFormat, ValueType};
 
 /// Maps the ids a file uses to table positions. Most writers number 1..=n in order, which needs
 /// no table at all.
@@ -130,6 +130,7 @@ pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
                 system_name: s(f.system_name, "a function's system_name")?,
                 file: s(f.filename, "a function's filename")?,
                 start_line: f.start_line,
+                synthetic: false,
             })
         })
         .collect::<Result<Vec<_>, InputErrorKind>>()?;

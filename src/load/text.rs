@@ -4,7 +4,7 @@
 
 use regex::Regex;
 
-use crate::model::{Mapping, ValueType};
+use crate::profile::{Mapping, ValueType};
 
 /// Parses a stack written as hexadecimal addresses (`0x4ce412 0x4ce8a5 ...`).
 pub(super) fn hex_addresses(s: &str) -> Result<Vec<u64>, String> {

@@ -2,13 +2,13 @@
 //!
 //! Samples are most of a heap profile (524k in the corpus's largest), so they are read straight
 //! into flat arrays instead of one message with two vectors each; every other field is decoded
-//! with the prost messages in [`crate::proto`]. The result is the same as
+//! with the prost messages in [`crate::profile::proto`]. The result is the same as
 //! `proto::Profile::decode` (a unit test checks this on real files).
 
 use prost::Message;
 use prost::encoding::decode_varint;
 
-use crate::proto;
+use crate::profile::proto;
 
 /// The top-level message, with its samples left encoded until the location table is known.
 #[derive(Default, Debug)]

@@ -1,8 +1,11 @@
 //! CSV: one row per ranked unit, exact integers.
 
-use std::fmt::Write;
+use std::io::{self, Write};
 
-use crate::report::Report;
+use super::Report;
+
+/// The header row.
+pub const HEADER: &str = "rank,function,file,line,class,base,last,delta,delta_objects,slope_per_second,per_unit,r2,grew_share,new";
 
 /// Quotes a field when it holds a comma, quote or line break.
 pub fn field(s: &str) -> String {
@@ -17,12 +20,11 @@ fn opt(v: Option<f64>) -> String {
     v.map(|x| format!("{x}")).unwrap_or_default()
 }
 
-pub fn render(r: &Report) -> String {
-    let mut out = String::from(
-        "rank,function,file,line,class,new,base,last,delta,delta_objects,slope_per_second,per_unit,r2,grew_share\n",
-    );
-    for s in &r.sites {
-        let _ = writeln!(
+/// Writes every ranked unit.
+pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "{HEADER}")?;
+    for s in &r.diff.ranking.units {
+        writeln!(
             out,
             "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             s.rank,
@@ -30,7 +32,6 @@ pub fn render(r: &Report) -> String {
             field(&s.file),
             s.line,
             s.class.as_str(),
-            s.new,
             s.series[0],
             s.series[s.series.len() - 1],
             s.delta,
@@ -38,8 +39,9 @@ pub fn render(r: &Report) -> String {
             opt(s.slope_per_second),
             opt(s.per_unit),
             opt(s.r2),
-            s.grew_share
-        );
+            s.grew_share,
+            s.new,
+        )?;
     }
-    out
+    Ok(())
 }

@@ -1,9 +1,13 @@
-//! JSON: the whole report, every changed function, exact integers.
+//! JSON: the whole report (`heapdiff.diff/2`), every ranked unit and every changed function,
+//! exact integers.
 
-use crate::report::Report;
+use std::io::{self, Write};
 
-pub fn render(r: &Report) -> String {
-    let mut s = serde_json::to_string_pretty(r).expect("the report serializes");
-    s.push('\n');
-    s
+use super::Report;
+use super::wire::DiffDoc;
+
+/// Writes the JSON document, pretty-printed, with a final line break.
+pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &DiffDoc::new(r))?;
+    writeln!(out)
 }

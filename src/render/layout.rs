@@ -1,17 +1,40 @@
-//! The ranked table shared by the terminal and Markdown formats: which columns, which cells.
-//! The formats only add their own syntax.
+//! The ranked table shared by the terminal and Markdown formats: which columns, which cells,
+//! and the label of each row. The formats only add their own syntax.
 
-use crate::rank::{By, sparkline};
-use crate::report::{Report, SiteRow};
+use super::Report;
+use crate::analyse::{By, RankedUnit, Unit};
 use crate::units;
 
 /// One column: header, cells, and whether cells are numbers (right-aligned).
 pub struct Column {
+    /// The header.
     pub header: String,
+    /// One cell per row shown.
     pub cells: Vec<String>,
+    /// Right-aligned.
     pub numeric: bool,
     /// Signed values for colouring growth (red) and shrinkage (green).
     pub signs: Option<Vec<i64>>,
+}
+
+/// What a row is, in parts, so each format can mark the name up its own way.
+pub struct Label {
+    /// The site or function (with `--by stack`, the stack from leaf towards the root).
+    pub name: String,
+    /// Absent in the base snapshot.
+    pub new: bool,
+    /// `file:line`, base name only ("" when unknown).
+    pub location: String,
+}
+
+/// The ranked table: its columns, then the label column's header and labels.
+pub struct Table {
+    /// The value columns.
+    pub columns: Vec<Column>,
+    /// The header of the label column.
+    pub label_header: &'static str,
+    /// One label per row shown.
+    pub labels: Vec<Label>,
 }
 
 /// A rate in the sample type's unit (`+383.4 B`, `+1.2 MiB`, `+3.50`).
@@ -32,19 +55,69 @@ pub fn rate(v: f64, unit: &str) -> String {
     }
 }
 
-fn location(s: &SiteRow) -> String {
-    let base = s.file.rsplit('/').next().unwrap_or(&s.file);
-    match (base.is_empty(), s.line) {
+/// A sparkline of a series, one block per snapshot, scaled between its minimum and maximum.
+pub fn sparkline(series: &[i64]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let (min, max) = series
+        .iter()
+        .fold((i64::MAX, i64::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    series
+        .iter()
+        .map(|&v| {
+            if max == min {
+                BARS[0]
+            } else {
+                let share = (v as f64 - min as f64) / (max as f64 - min as f64);
+                BARS[((share * 7.0).round() as usize).min(7)]
+            }
+        })
+        .collect()
+}
+
+/// `file:line` with the file's base name.
+pub fn location(file: &str, line: i64) -> String {
+    let base = file.rsplit('/').next().unwrap_or(file);
+    match (base.is_empty(), line) {
         (true, _) => String::new(),
         (false, 0) => base.to_string(),
         (false, l) => format!("{base}:{l}"),
     }
 }
 
-/// The columns of the ranked table for the rows shown.
-pub fn columns(r: &Report) -> Vec<Column> {
-    let rows = r.shown_sites();
-    let unit = &r.sample_type.unit;
+/// How many frames of a stack a table row shows.
+const STACK_FRAMES_SHOWN: usize = 6;
+
+fn label(r: &Report, s: &RankedUnit) -> Label {
+    let name = match s.unit {
+        Unit::Stack(id) => {
+            let cat = &r.diff.series.catalog;
+            let frames = cat.stack(id);
+            let path: Vec<&str> = frames
+                .iter()
+                .take(STACK_FRAMES_SHOWN)
+                .map(|&f| cat.frame(f).name.as_str())
+                .collect();
+            let more = if frames.len() > STACK_FRAMES_SHOWN {
+                " ← …"
+            } else {
+                ""
+            };
+            format!("{}{more}", path.join(" ← "))
+        }
+        _ => s.name.clone(),
+    };
+    Label {
+        name,
+        new: s.new,
+        location: location(&s.file, s.line),
+    }
+}
+
+/// The ranked table for the rows shown.
+pub fn table(r: &Report) -> Table {
+    let rows = r.shown();
+    let unit = r.unit();
+    let by = r.diff.ranking.by;
     let mut cols = vec![
         Column {
             header: "#".into(),
@@ -59,7 +132,7 @@ pub fn columns(r: &Report) -> Vec<Column> {
             signs: None,
         },
         Column {
-            header: if r.ranking.by == By::Function {
+            header: if by == By::Function {
                 "flat Δ"
             } else {
                 "growth"
@@ -70,14 +143,15 @@ pub fn columns(r: &Report) -> Vec<Column> {
             signs: Some(rows.iter().map(|s| s.delta).collect()),
         },
     ];
-    if r.ranking.by == By::Function {
+    if by == By::Function {
         let cum: Vec<i64> = rows
             .iter()
             .map(|s| {
-                r.functions
+                r.diff
+                    .functions
                     .iter()
-                    .find(|f| f.name == s.name)
-                    .map(|f| f.cum_delta)
+                    .find(|f| Unit::Function(f.func) == s.unit)
+                    .map(|f| f.cum_delta())
                     .unwrap_or(0)
             })
             .collect();
@@ -88,14 +162,16 @@ pub fn columns(r: &Report) -> Vec<Column> {
             signs: Some(cum),
         });
     }
-    if let Some(label) = r.slope_label() {
+    if let Some(header) = r.slope_label() {
         let slopes: Vec<f64> = rows.iter().map(|s| r.slope_of(s).unwrap_or(0.0)).collect();
         cols.push(Column {
-            header: label,
+            header,
             cells: slopes.iter().map(|&v| rate(v, unit)).collect(),
             numeric: true,
             signs: Some(slopes.iter().map(|&v| v.signum() as i64).collect()),
         });
+    }
+    if r.diff.series.snapshots.len() >= 3 {
         cols.push(Column {
             header: "trend".into(),
             cells: rows.iter().map(|s| sparkline(&s.series)).collect(),
@@ -103,49 +179,57 @@ pub fn columns(r: &Report) -> Vec<Column> {
             signs: None,
         });
     }
-    let what = match r.ranking.by {
-        By::Site => "site",
-        By::Function => "function",
-        By::Stack => "stack (leaf ← root)",
-    };
-    cols.push(Column {
-        header: what.into(),
-        cells: rows
-            .iter()
-            .map(|s| {
-                let new = if s.new { " (new)" } else { "" };
-                let loc = location(s);
-                if loc.is_empty() {
-                    format!("{}{new}", s.name)
-                } else {
-                    format!("{}{new}  {loc}", s.name)
-                }
-            })
-            .collect(),
-        numeric: false,
-        signs: None,
-    });
-    cols
+    Table {
+        columns: cols,
+        label_header: match by {
+            By::Site => "site",
+            By::Function => "function",
+            By::Stack => "stack (leaf ← root)",
+        },
+        labels: rows.iter().map(|s| label(r, s)).collect(),
+    }
 }
 
 /// A sentence on how the ranking was made.
 pub fn ranking_line(r: &Report) -> String {
-    let by = match r.ranking.by {
+    let by = match r.diff.ranking.by {
         By::Site => "leak site",
         By::Function => "leaf function",
         By::Stack => "stack",
     };
-    let floor = units::value(r.ranking.floor, &r.sample_type.unit);
-    let sampled = r.profiles.iter().any(|p| p.sampling_bytes > 1);
+    let floor = units::value(r.diff.ranking.floor, r.unit());
+    let sampled = r
+        .diff
+        .series
+        .snapshots
+        .iter()
+        .any(|s| s.sampling_bytes() > 1);
     let noise = if sampled {
         format!("changes within 3σ of sampling noise or under {floor} are noise")
     } else {
         format!("changes under {floor} are noise")
     };
-    match r.slope_label() {
-        Some(l) => format!("ranked by {by}, slope {l}; {noise}"),
-        None => format!(
+    let two = r.diff.series.snapshots.len() < 3;
+    match (r.slope_label(), two) {
+        (Some(l), false) => format!("ranked by {by}, slope {l}; {noise}"),
+        (Some(l), true) => format!(
+            "ranked by {by}, growth {l}; two snapshots show growth only (three or more tell a leak from a plateau); {noise}"
+        ),
+        (None, _) => format!(
             "ranked by {by}; two snapshots show growth only (three or more tell a leak from a plateau); {noise}"
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sparklines() {
+        assert_eq!(sparkline(&[0, 1, 2, 3, 4, 5, 6, 7]), "▁▂▃▄▅▆▇█");
+        assert_eq!(sparkline(&[5, 5]), "▁▁");
+        // No overflow at the extremes.
+        assert_eq!(sparkline(&[i64::MIN, i64::MAX]), "▁█");
     }
 }

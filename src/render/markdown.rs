@@ -1,10 +1,9 @@
 //! Markdown for a pull-request comment: the summary as a list, the ranking as a table.
 
-use std::fmt::Write;
+use std::io::{self, Write};
 
-use super::layout::{columns, ranking_line};
-use super::summary_lines;
-use crate::report::Report;
+use super::layout::{self, ranking_line};
+use super::{Report, one_line, summary_lines};
 
 /// Escapes text for Markdown.
 pub fn escape(s: &str) -> String {
@@ -15,78 +14,70 @@ pub fn escape(s: &str) -> String {
                 o.push('\\');
                 o.push(c);
             }
-            '\n' => o.push(' '),
+            '\n' | '\r' => o.push(' '),
             _ => o.push(c),
         }
     }
     o
 }
 
-pub fn render(r: &Report) -> String {
-    let mut out = String::new();
+/// Code for a name: backquotes inside become quotes, and line breaks spaces.
+fn code(s: &str) -> String {
+    let s = s.replace('`', "'").replace(['\n', '\r'], " ");
+    format!("`{}`", s.replace('|', "\\|"))
+}
+
+/// Writes the Markdown report.
+pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if r.top == 0 {
+        return writeln!(out, "**heapdiff**: {}", escape(&one_line(r)));
+    }
     let lines = summary_lines(r);
-    let _ = writeln!(out, "### heapdiff: {}\n", escape(&lines[0]));
+    writeln!(out, "### heapdiff: {}\n", escape(&lines[0]))?;
     for l in &lines[1..] {
-        let _ = writeln!(out, "- {}", escape(l));
+        writeln!(out, "- {}", escape(l))?;
     }
-    let _ = writeln!(out, "- {}", escape(&ranking_line(r)));
-    for n in &r.notes {
-        let _ = writeln!(out, "- note: {}", escape(n));
+    writeln!(out, "- {}", escape(&ranking_line(r)))?;
+    for n in &r.diff.notes {
+        writeln!(out, "- note: {}", escape(n))?;
     }
-    for g in r.gates.iter().filter(|g| g.tripped) {
-        let _ = writeln!(
+    for g in r.tripped() {
+        writeln!(
             out,
             "- **gate {} tripped**: {}",
-            g.gate.replace('_', "-"),
+            g.gate.name(),
             escape(&g.reason)
-        );
+        )?;
     }
-    out.push('\n');
-    if r.sites.is_empty() {
-        out.push_str("Nothing changed.\n");
-        return out;
+    writeln!(out)?;
+    if r.diff.ranking.units.is_empty() {
+        return writeln!(out, "Nothing changed.");
     }
-    let cols = columns(r);
-    let last = cols.len() - 1;
-    let head: Vec<String> = cols.iter().map(|c| escape(&c.header)).collect();
-    let _ = writeln!(out, "| {} |", head.join(" | "));
-    let align: Vec<&str> = cols
+    let t = layout::table(r);
+    let mut head: Vec<String> = t.columns.iter().map(|c| escape(&c.header)).collect();
+    head.push(escape(t.label_header));
+    writeln!(out, "| {} |", head.join(" | "))?;
+    let mut align: Vec<&str> = t
+        .columns
         .iter()
         .map(|c| if c.numeric { "---:" } else { ":---" })
         .collect();
-    let _ = writeln!(out, "|{}|", align.join("|"));
-    for row in 0..cols[0].cells.len() {
-        let cells: Vec<String> = cols
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if i == last {
-                    // The site: code for the name, plain text for the marker and the file.
-                    let text = &c.cells[row];
-                    let (name, loc) = text.split_once("  ").unwrap_or((text, ""));
-                    let (name, new) = match name.strip_suffix(" (new)") {
-                        Some(n) => (n, " (new)"),
-                        None => (name, ""),
-                    };
-                    let loc = if loc.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" {}", escape(loc))
-                    };
-                    format!("`{}`{new}{loc}", name.replace('`', "'"))
-                } else {
-                    escape(&c.cells[row])
-                }
-            })
-            .collect();
-        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    align.push(":---");
+    writeln!(out, "|{}|", align.join("|"))?;
+    for (row, label) in t.labels.iter().enumerate() {
+        let mut cells: Vec<String> = t.columns.iter().map(|c| escape(&c.cells[row])).collect();
+        let new = if label.new { " (new)" } else { "" };
+        let loc = if label.location.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", escape(&label.location))
+        };
+        cells.push(format!("{}{new}{loc}", code(&label.name)));
+        writeln!(out, "| {} |", cells.join(" | "))?;
     }
-    if r.sites.len() > cols[0].cells.len() {
-        let _ = writeln!(
-            out,
-            "\n{} more not shown.",
-            r.sites.len() - cols[0].cells.len()
-        );
+    let hidden = r.diff.ranking.units.len() - t.labels.len();
+    if hidden > 0 {
+        writeln!(out, "\n{hidden} more not shown.")?;
     }
-    out
+    Ok(())
 }

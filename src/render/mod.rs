@@ -1,89 +1,221 @@
-//! Output formats. Each renderer formats a [`Report`] (or, for `pprof` and `folded`, the
-//! aligned stacks) into bytes; none recomputes what the analysis decided.
+//! Output formats. Each renderer formats what the analysis decided (a [`Diff`] seen through a
+//! [`Report`]) into any [`std::io::Write`]; none recomputes a ranking or a class.
+//!
+//! One file per format: [`table`] and [`markdown`] share their columns through [`layout`];
+//! [`json`] and [`csv`] hold every row through the serialize-only wire types of [`wire`];
+//! [`pprof`] writes the delta as a profile; [`folded`] and [`flamegraph`] draw stacks;
+//! [`show`] prints a one-profile summary.
+//!
+//! May import: `analyse`, `series`, `profile`, `units`, `error`.
 
 pub mod csv;
+pub mod flamegraph;
+pub mod folded;
 pub mod json;
 pub mod layout;
 pub mod markdown;
 pub mod pprof;
+pub mod show;
 pub mod table;
+pub mod wire;
 
-use crate::report::Report;
+use std::io::Write;
 
-/// `--format`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+use crate::analyse::{Axis, Diff, GateResult, RankedUnit};
+use crate::units;
+
+/// An output format of `diff`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
-    /// Aligned text for a terminal (the default).
+    /// Aligned text for a terminal.
     Table,
     /// The full report as a versioned JSON document.
     Json,
-    /// One row per ranked unit (site, function or stack), exact integers.
+    /// One row per ranked unit, exact integers.
     Csv,
     /// A summary and table for a pull-request comment.
     Markdown,
-    /// The delta as a gzipped profile.proto (needs -o FILE or a redirected stdout).
+    /// The delta as a gzipped profile.proto.
     Pprof,
-    /// Folded stacks with two counts per line (`root;...;leaf BASE NEW`), as inferno and
-    /// FlameGraph's difffolded read.
+    /// Folded stacks with two counts per line (`root;...;leaf BASE NEW`).
     Folded,
+}
+
+impl Format {
+    /// Whether the format is binary (not for a terminal).
+    pub fn is_binary(self) -> bool {
+        self == Format::Pprof
+    }
 }
 
 /// How human formats are decorated.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Style {
+    /// Colour growth red and shrinkage green (ANSI escapes).
     pub color: bool,
+}
+
+/// A [`Diff`] as the renderers see it: with the gates' results, how many rows the human
+/// formats show, and the name of a unit of work.
+#[derive(Clone, Copy)]
+pub struct Report<'a> {
+    /// What the analysis decided.
+    pub diff: &'a Diff,
+    /// The gates evaluated on it.
+    pub gates: &'a [GateResult],
+    /// Rows the table and Markdown show (JSON, CSV and pprof hold every row).
+    pub top: usize,
+    /// Name of a unit of work ("request"), when the axis is work.
+    pub work_unit: Option<&'a str>,
+}
+
+impl<'a> Report<'a> {
+    /// A report of `diff` with no gates, every row shown, and no name for work.
+    pub fn new(diff: &'a Diff) -> Self {
+        Report {
+            diff,
+            gates: &[],
+            top: usize::MAX,
+            work_unit: None,
+        }
+    }
+
+    /// The unit of the compared sample type.
+    pub fn unit(&self) -> &'a str {
+        &self.diff.series.sample_type.unit
+    }
+
+    /// The ranked rows the human formats show.
+    pub fn shown(&self) -> &'a [RankedUnit] {
+        let units = &self.diff.ranking.units;
+        &units[..units.len().min(self.top)]
+    }
+
+    /// The header of the slope column, when there is one: with work done known, a slope per
+    /// unit of work (two snapshots suffice); otherwise a slope needs three or more snapshots.
+    pub fn slope_label(&self) -> Option<String> {
+        let axis = self.diff.ranking.axis;
+        if self.diff.series.snapshots.len() < 3 && axis != Axis::Work {
+            return None;
+        }
+        Some(match axis {
+            Axis::Work => format!("per {}", self.work_unit.unwrap_or("unit")),
+            Axis::Time => "per second".into(),
+            Axis::Snapshot => "per snapshot".into(),
+        })
+    }
+
+    /// The slope a human format shows for a row.
+    pub fn slope_of(&self, s: &RankedUnit) -> Option<f64> {
+        self.slope_label()?;
+        Some(match self.diff.ranking.axis {
+            Axis::Work => s.per_unit.unwrap_or(0.0),
+            Axis::Time => s.slope_per_second.unwrap_or(0.0),
+            Axis::Snapshot => s.slope_per_snapshot,
+        })
+    }
+
+    /// The gates that tripped.
+    pub fn tripped(&self) -> impl Iterator<Item = &'a GateResult> {
+        self.gates.iter().filter(|g| g.tripped)
+    }
+}
+
+/// Renders `report` in `format` into `out`.
+pub fn render(
+    format: Format,
+    report: &Report,
+    style: Style,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Table => table::render(report, style, out),
+        Format::Json => json::render(report, out),
+        Format::Csv => csv::render(report, out),
+        Format::Markdown => markdown::render(report, out),
+        Format::Pprof => pprof::render(&report.diff.series, out),
+        Format::Folded => folded::render(&report.diff.series, out),
+    }
 }
 
 /// The header lines shared by the human formats: both totals and the growth.
 pub fn summary_lines(r: &Report) -> Vec<String> {
-    let unit = &r.sample_type.unit;
-    let base = r.base();
-    let last = r.last();
+    let series = &r.diff.series;
+    let unit = r.unit();
+    let (base, last) = (series.base(), series.last());
     let exact = |v: i64| {
         if unit == "bytes" {
-            format!(" ({} B)", crate::units::grouped(v))
+            format!(" ({} B)", units::grouped(v))
         } else {
             String::new()
         }
     };
-    let exact_delta = |v: i64| {
-        if unit == "bytes" && v != 0 {
-            let sign = if v > 0 { "+" } else { "" };
-            format!(" ({sign}{} B)", crate::units::grouped(v))
-        } else {
-            String::new()
-        }
+    let total_delta = series.total_delta();
+    let exact_delta = if unit == "bytes" && total_delta != 0 {
+        let sign = if total_delta > 0 { "+" } else { "" };
+        format!(" ({sign}{} B)", units::grouped(total_delta))
+    } else {
+        String::new()
     };
     let pct = r
+        .diff
         .growth_percent()
         .map(|p| format!(", {p:+.1}% of base"))
         .unwrap_or_default();
     vec![
         format!(
             "{} ({}), {} profiles",
-            r.sample_type.ty,
+            series.sample_type.ty,
             unit,
-            r.profiles.len()
+            series.snapshots.len()
         ),
         format!(
             "base   {}  {}  total {}{}",
-            base.path,
-            crate::units::timestamp(base.time_nanos),
-            crate::units::value(base.total, unit),
-            exact(base.total)
+            base.path.display(),
+            units::timestamp(base.time_nanos),
+            units::value(base.total(), unit),
+            exact(base.total())
         ),
         format!(
             "new    {}  {}  total {}{}",
-            last.path,
-            crate::units::timestamp(last.time_nanos),
-            crate::units::value(last.total, unit),
-            exact(last.total)
+            last.path.display(),
+            units::timestamp(last.time_nanos),
+            units::value(last.total(), unit),
+            exact(last.total())
         ),
         format!(
             "growth {}{}{}",
-            crate::units::delta(r.total_delta, unit),
-            exact_delta(r.total_delta),
+            units::delta(total_delta, unit),
+            exact_delta,
             pct
         ),
     ]
+}
+
+/// One line for `--top 0`: the growth, and how many units are in each class that matters.
+pub fn one_line(r: &Report) -> String {
+    let series = &r.diff.series;
+    let unit = r.unit();
+    let count =
+        |c: crate::analyse::Class| r.diff.ranking.units.iter().filter(|u| u.class == c).count();
+    let classes = if series.snapshots.len() >= 3 {
+        format!(
+            "; {} leak, {} growing, {} plateau",
+            count(crate::analyse::Class::Leak),
+            count(crate::analyse::Class::Growing),
+            count(crate::analyse::Class::Plateau)
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "{}: {} → {} ({}) over {} profiles; {} {}s ranked{classes}",
+        series.sample_type.ty,
+        units::value(series.base().total(), unit),
+        units::value(series.last().total(), unit),
+        units::delta(series.total_delta(), unit),
+        series.snapshots.len(),
+        r.diff.ranking.units.len(),
+        r.diff.ranking.by.as_str(),
+    )
 }

@@ -10,8 +10,8 @@ use std::io::Write;
 
 use prost::Message;
 
-use crate::analysis::Analysis;
-use crate::proto;
+use crate::profile::proto;
+use crate::series::Series;
 
 struct Strings {
     table: Vec<Vec<u8>>,
@@ -36,8 +36,16 @@ impl Strings {
     }
 }
 
-/// Encodes the delta between the first and last snapshot as gzipped profile.proto bytes.
-pub fn render(a: &Analysis) -> Vec<u8> {
+/// Writes the delta between the first and last snapshot as gzipped profile.proto.
+pub fn render(series: &Series, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut gz = flate2::write::GzEncoder::new(out, flate2::Compression::default());
+    gz.write_all(&encode(series).encode_to_vec())?;
+    gz.finish()?;
+    Ok(())
+}
+
+/// The delta between the first and last snapshot as a profile.proto message.
+pub fn encode(a: &Series) -> proto::Profile {
     let mut st = Strings::new();
     let base = a.base();
     let last = a.last();
@@ -66,7 +74,7 @@ pub fn render(a: &Analysis) -> Vec<u8> {
     let mut locations: Vec<proto::Location> = Vec::with_capacity(a.catalog.frames.len());
     for (i, fr) in a.catalog.frames.iter().enumerate() {
         let name = if fr.unsymbolized {
-            a.catalog.funcs[fr.func as usize].name.clone()
+            a.catalog.func(fr.func).name.clone()
         } else {
             fr.name.clone()
         };
@@ -99,7 +107,7 @@ pub fn render(a: &Analysis) -> Vec<u8> {
     }
 
     let mut sample = Vec::new();
-    for s in 0..a.catalog.num_stacks() as u32 {
+    for s in a.catalog.stack_ids() {
         let dv = last.stacks.get(s).wrapping_sub(base.stacks.get(s));
         let dobj = if with_objects {
             (last.stacks.objects_of(s).unwrap_or(0))
@@ -116,7 +124,7 @@ pub fn render(a: &Analysis) -> Vec<u8> {
         }
         value.push(dv);
         sample.push(proto::Sample {
-            location_id: a.catalog.stack(s).iter().map(|&f| f as u64 + 1).collect(),
+            location_id: a.catalog.stack(s).iter().map(|f| f.0 as u64 + 1).collect(),
             value,
         });
     }
@@ -132,7 +140,7 @@ pub fn render(a: &Analysis) -> Vec<u8> {
         a.sample_type.ty
     ))];
     let default_sample_type = st.id(&a.sample_type.ty);
-    let p = proto::Profile {
+    proto::Profile {
         sample_type,
         sample,
         mapping: Vec::new(),
@@ -151,9 +159,5 @@ pub fn render(a: &Analysis) -> Vec<u8> {
         period: last.period,
         comment,
         default_sample_type,
-    };
-    let raw = p.encode_to_vec();
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(&raw).expect("writing to memory");
-    gz.finish().expect("writing to memory")
+    }
 }

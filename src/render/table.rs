@@ -1,10 +1,9 @@
-//! The terminal table.
+//! The terminal table: the summary lines, how the ranking was made, notes, and the ranked rows.
 
-use std::fmt::Write;
+use std::io::{self, Write};
 
-use super::layout::{columns, ranking_line};
-use super::{Style, summary_lines};
-use crate::report::Report;
+use super::layout::{self, Label, ranking_line};
+use super::{Report, Style, one_line, summary_lines};
 
 const RED: &str = "\x1b[31m";
 const GREEN: &str = "\x1b[32m";
@@ -19,26 +18,38 @@ fn paint(s: &str, v: i64, style: Style) -> String {
     format!("{c}{s}{RESET}")
 }
 
-pub fn render(r: &Report, style: Style) -> String {
-    let mut out = String::new();
+fn label_text(l: &Label) -> String {
+    let new = if l.new { " (new)" } else { "" };
+    if l.location.is_empty() {
+        format!("{}{new}", l.name)
+    } else {
+        format!("{}{new}  {}", l.name, l.location)
+    }
+}
+
+/// Writes the table.
+pub fn render(r: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    if r.top == 0 {
+        return writeln!(out, "{}", one_line(r));
+    }
     for (i, l) in summary_lines(r).iter().enumerate() {
         if i == 0 && style.color {
-            let _ = writeln!(out, "{BOLD}{l}{RESET}");
+            writeln!(out, "{BOLD}{l}{RESET}")?;
         } else {
-            let _ = writeln!(out, "{l}");
+            writeln!(out, "{l}")?;
         }
     }
-    let _ = writeln!(out, "{}", ranking_line(r));
-    for n in &r.notes {
-        let _ = writeln!(out, "note: {n}");
+    writeln!(out, "{}", ranking_line(r))?;
+    for n in &r.diff.notes {
+        writeln!(out, "note: {n}")?;
     }
-    out.push('\n');
-    if r.sites.is_empty() {
-        out.push_str("Nothing changed.\n");
-        return out;
+    writeln!(out)?;
+    if r.diff.ranking.units.is_empty() {
+        return writeln!(out, "Nothing changed.");
     }
-    let cols = columns(r);
-    let widths: Vec<usize> = cols
+    let t = layout::table(r);
+    let widths: Vec<usize> = t
+        .columns
         .iter()
         .map(|c| {
             c.cells
@@ -49,49 +60,40 @@ pub fn render(r: &Report, style: Style) -> String {
                 .unwrap_or(0)
         })
         .collect();
-    let last = cols.len() - 1;
     let mut header = String::new();
-    for (i, c) in cols.iter().enumerate() {
-        let cell = if i == last {
-            c.header.clone()
-        } else if c.numeric {
-            format!("{:>w$}", c.header, w = widths[i])
+    for (c, w) in t.columns.iter().zip(&widths) {
+        if c.numeric {
+            header.push_str(&format!("{:>w$}  ", c.header));
         } else {
-            format!("{:<w$}", c.header, w = widths[i])
-        };
-        header.push_str(&cell);
-        if i != last {
-            header.push_str("  ");
+            header.push_str(&format!("{:<w$}  ", c.header));
         }
     }
-    let _ = writeln!(out, "{}", header.trim_end());
-    for row in 0..cols[0].cells.len() {
+    header.push_str(t.label_header);
+    writeln!(out, "{}", header.trim_end())?;
+    for (row, label) in t.labels.iter().enumerate() {
         let mut line = String::new();
-        for (i, c) in cols.iter().enumerate() {
+        for (c, w) in t.columns.iter().zip(&widths) {
             let text = &c.cells[row];
-            let pad = widths[i].saturating_sub(text.chars().count());
-            let sign = c.signs.as_ref().map(|s| s[row]).unwrap_or(0);
-            let painted = paint(text, sign, style);
-            if i == last {
+            let pad = " ".repeat(w.saturating_sub(text.chars().count()));
+            let painted = paint(text, c.signs.as_ref().map_or(0, |s| s[row]), style);
+            if c.numeric {
+                line.push_str(&pad);
                 line.push_str(&painted);
-            } else if c.numeric {
-                line.push_str(&" ".repeat(pad));
-                line.push_str(&painted);
-                line.push_str("  ");
             } else {
                 line.push_str(&painted);
-                line.push_str(&" ".repeat(pad));
-                line.push_str("  ");
+                line.push_str(&pad);
             }
+            line.push_str("  ");
         }
-        let _ = writeln!(out, "{}", line.trim_end());
+        line.push_str(&label_text(label));
+        writeln!(out, "{}", line.trim_end())?;
     }
-    if r.sites.len() > cols[0].cells.len() {
-        let _ = writeln!(
+    let hidden = r.diff.ranking.units.len() - t.labels.len();
+    if hidden > 0 {
+        writeln!(
             out,
-            "... {} more (--top N shows more; --format json lists all)",
-            r.sites.len() - cols[0].cells.len()
-        );
+            "... {hidden} more (--top N shows more; --format json lists all)"
+        )?;
     }
-    out
+    Ok(())
 }

@@ -1,0 +1,124 @@
+//! CI gates: conditions on a [`Diff`] that fail a job (exit 1) when they trip.
+
+use super::Diff;
+use super::rank::RankedUnit;
+use super::trend::Class;
+use crate::units;
+
+/// The gates a user asked for.
+#[derive(Clone, Debug, Default)]
+pub struct Gates {
+    /// Trip when the total grew by more than this.
+    pub growth: Option<i64>,
+    /// Trip when any ranked unit grew by more than this.
+    pub site_growth: Option<i64>,
+    /// Trip when any unit is classed `leak`.
+    pub leaks: bool,
+}
+
+/// One gate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gate {
+    /// `--fail-on-growth`.
+    Growth,
+    /// `--fail-on-site-growth`.
+    SiteGrowth,
+    /// `--fail-on-leaks`.
+    Leaks,
+}
+
+impl Gate {
+    /// The gate's name, spelled as its flag everywhere (stderr, JSON, Markdown).
+    pub fn name(self) -> &'static str {
+        match self {
+            Gate::Growth => "fail-on-growth",
+            Gate::SiteGrowth => "fail-on-site-growth",
+            Gate::Leaks => "fail-on-leaks",
+        }
+    }
+}
+
+/// A gate and whether it tripped.
+#[derive(Clone, Debug)]
+pub struct GateResult {
+    /// Which gate.
+    pub gate: Gate,
+    /// Whether it tripped.
+    pub tripped: bool,
+    /// Why, in a sentence.
+    pub reason: String,
+}
+
+impl Gates {
+    /// Whether any gate is asked for.
+    pub fn any(&self) -> bool {
+        self.growth.is_some() || self.site_growth.is_some() || self.leaks
+    }
+
+    /// Evaluates every gate asked for on `diff`, in a fixed order.
+    pub fn evaluate(&self, diff: &Diff) -> Vec<GateResult> {
+        let unit = &diff.series.sample_type.unit;
+        let total_delta = diff.series.total_delta();
+        let units = &diff.ranking.units;
+        let mut out = Vec::new();
+        if let Some(limit) = self.growth {
+            let tripped = total_delta > limit;
+            out.push(GateResult {
+                gate: Gate::Growth,
+                tripped,
+                reason: format!(
+                    "total growth {} {} the limit {}",
+                    units::delta(total_delta, unit),
+                    if tripped { "exceeds" } else { "is within" },
+                    units::value(limit, unit)
+                ),
+            });
+        }
+        if let Some(limit) = self.site_growth {
+            let over: Vec<&RankedUnit> = units.iter().filter(|s| s.delta > limit).collect();
+            out.push(GateResult {
+                gate: Gate::SiteGrowth,
+                tripped: !over.is_empty(),
+                reason: if over.is_empty() {
+                    format!("no site grew by more than {}", units::value(limit, unit))
+                } else {
+                    format!(
+                        "{} site(s) grew by more than {}: {}",
+                        over.len(),
+                        units::value(limit, unit),
+                        list(&over, unit)
+                    )
+                },
+            });
+        }
+        if self.leaks {
+            let leaks: Vec<&RankedUnit> = units.iter().filter(|s| s.class == Class::Leak).collect();
+            out.push(GateResult {
+                gate: Gate::Leaks,
+                tripped: !leaks.is_empty(),
+                reason: if leaks.is_empty() {
+                    "no site classed leak".into()
+                } else {
+                    format!(
+                        "{} site(s) classed leak: {}",
+                        leaks.len(),
+                        list(&leaks, unit)
+                    )
+                },
+            });
+        }
+        out
+    }
+}
+
+fn list(rows: &[&RankedUnit], unit: &str) -> String {
+    let mut parts: Vec<String> = rows
+        .iter()
+        .take(3)
+        .map(|s| format!("{} ({})", s.name, units::delta(s.delta, unit)))
+        .collect();
+    if rows.len() > 3 {
+        parts.push(format!("and {} more", rows.len() - 3));
+    }
+    parts.join(", ")
+}

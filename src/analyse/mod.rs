@@ -1,0 +1,109 @@
+//! The analysis of aligned snapshots: per-function flat and cum deltas ([`functions`], equal
+//! to `go tool pprof -diff_base`), the site map that decides which frame is blamed
+//! ([`sites`]), sampling noise ([`noise`]), trend fits and classes ([`trend`]), the ranking
+//! ([`rank`]), CI gates ([`gates`]) and the one-profile summary of `show` ([`summary`]).
+//!
+//! [`diff`] runs them all and returns a [`Diff`], which the renderers only format.
+//!
+//! May import: `series`, `profile`, `load` (summary only), `units`, `error`.
+
+pub mod functions;
+pub mod gates;
+pub mod noise;
+pub mod rank;
+pub mod sites;
+pub mod summary;
+pub mod trend;
+
+pub use crate::profile::machinery::SiteRules;
+pub use functions::FunctionDelta;
+pub use gates::{Gate, GateResult, Gates};
+pub use rank::{Axis, By, RankedUnit, Ranking, Unit};
+pub use sites::SiteMap;
+pub use trend::Class;
+
+use crate::profile::Producer;
+use crate::series::Series;
+
+/// How to rank.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// What one ranked row stands for.
+    pub by: By,
+    /// Which frames are machinery, never a leak site.
+    pub rules: SiteRules,
+}
+
+/// Everything heapdiff decided about a series of snapshots.
+pub struct Diff {
+    /// The aligned snapshots.
+    pub series: Series,
+    /// Every stack's leak site.
+    pub sites: SiteMap,
+    /// The ranked units, most suspicious first.
+    pub ranking: Ranking,
+    /// Every function whose flat or cum changed, largest change first.
+    pub functions: Vec<FunctionDelta>,
+    /// Facts about the inputs that change how to read the numbers.
+    pub notes: Vec<String>,
+}
+
+/// Ranks the units of `series` and computes pprof's per-function deltas.
+pub fn diff(series: Series, opts: &Options) -> Diff {
+    let sites = SiteMap::new(&series.catalog, &opts.rules);
+    let ranking = rank::rank(&series, &sites, opts.by);
+    let functions = functions::deltas(&series);
+    let mut notes = series.warnings.clone();
+    if series
+        .snapshots
+        .iter()
+        .any(|s| s.producer.is_some_and(Producer::records_allocations))
+    {
+        notes.push(
+            "PProf.jl profiles record allocations, not live heap: growth here is allocation volume, not retention".into(),
+        );
+    }
+    Diff {
+        series,
+        sites,
+        ranking,
+        functions,
+        notes,
+    }
+}
+
+impl Diff {
+    /// Growth as a percentage of the base total (pprof's `-diff_base` denominator).
+    pub fn growth_percent(&self) -> Option<f64> {
+        let b = self.series.base().total();
+        (b != 0).then(|| self.series.total_delta() as f64 * 100.0 / b.unsigned_abs() as f64)
+    }
+
+    /// Per stack, whether its leak site is still growing (classed leak or growing); `None`
+    /// with fewer than three snapshots, where growth cannot be told from a plateau.
+    pub fn still_growing_stacks(&self) -> Option<Vec<bool>> {
+        if self.series.snapshots.len() < 3 {
+            return None;
+        }
+        let by_site;
+        let ranking = if self.ranking.by == By::Site {
+            &self.ranking
+        } else {
+            by_site = rank::rank(&self.series, &self.sites, By::Site);
+            &by_site
+        };
+        let mut growing = vec![false; self.series.catalog.frames.len()];
+        for u in &ranking.units {
+            if let (Unit::Site(f), Class::Leak | Class::Growing) = (u.unit, u.class) {
+                growing[f.index()] = true;
+            }
+        }
+        Some(
+            self.series
+                .catalog
+                .stack_ids()
+                .map(|s| growing[self.sites.site(s).index()])
+                .collect(),
+        )
+    }
+}

@@ -1,0 +1,430 @@
+//! The command line, as clap definitions: what the user typed, validated but not yet resolved
+//! (see `config` for that). Doc comments here are the `--help` text, the man pages and the
+//! completions.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use heapdiff::profile::sample_type::SampleIndex;
+
+use super::exit::Exit;
+
+/// Diff pprof heap profiles per stack, rank the allocation sites that leak, and draw
+/// flamegraphs of new retention.
+#[derive(Debug, Parser)]
+#[command(
+    name = "heapdiff",
+    version,
+    about,
+    max_term_width = 100,
+    disable_help_subcommand = true,
+    after_help = Exit::help(&[Exit::Done, Exit::GateTripped, Exit::Bad])
+)]
+pub struct Cli {
+    /// When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always,
+    /// never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Diff(Box<DiffArgs>),
+    Flamegraph(Box<FlamegraphArgs>),
+    Show(ShowArgs),
+    /// Regenerate man pages and shell completions (for maintainers).
+    #[command(hide = true)]
+    Generate(GenerateArgs),
+}
+
+/// Options shared by every command that reads profiles.
+#[derive(Debug, Args, Clone)]
+pub struct ProfileOptions {
+    /// Sample type to compare, by name (inuse_space, alloc_objects, ...) or index. Default:
+    /// inuse_space when present, else the profile's default type, else the last type.
+    #[arg(
+        long = "sample-index",
+        short = 'i',
+        value_name = "NAME|N",
+        help_heading = "Input"
+    )]
+    pub sample_index: Option<SampleIndex>,
+
+    /// Tell frames apart by line number too (by default a function is one frame).
+    #[arg(long, help_heading = "Input")]
+    pub lines: bool,
+
+    /// Keep the profiles in the order given even when they carry timestamps (by default they
+    /// are ordered by their own time).
+    #[arg(long, help_heading = "Input")]
+    pub keep_order: bool,
+
+    #[command(flatten)]
+    pub symbols: SymbolArgs,
+}
+
+/// Where to find binaries for unsymbolized profiles.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SymbolArgs {
+    /// A binary (or its debug file) to symbolize addresses with, matched to the profile's
+    /// mappings by build id (by file name when a mapping has none). Repeatable.
+    #[arg(long = "binary", value_name = "PATH", help_heading = "Symbols")]
+    pub binaries: Vec<PathBuf>,
+
+    /// A directory to search for binaries by build id (DIR/.build-id/xx/rest.debug,
+    /// DIR/xx/rest.debug, DIR/BUILDID) and by name. Repeatable.
+    #[arg(long = "symbols-dir", value_name = "DIR", help_heading = "Symbols")]
+    pub dirs: Vec<PathBuf>,
+
+    /// Do not symbolize: keep addresses as they are.
+    #[arg(long, help_heading = "Symbols")]
+    pub no_symbolize: bool,
+}
+
+/// Compare a base heap profile with later ones: rank the sites that leak, and gate CI on growth.
+///
+/// Reads profile.proto files (gzipped or not), Go's legacy text heap profiles and jemalloc's raw
+/// heap dumps; `-` reads standard input. With three or more snapshots each site gets a series, a slope, a fit and a
+/// class (leak, growing, sawtooth, plateau, shrinking, noise). Per function, flat and cum
+/// deltas (in JSON) equal `go tool pprof -diff_base=BASE NEW`.
+#[derive(Debug, Args)]
+#[command(after_help = after_help(DIFF_EXAMPLES, &[Exit::Done, Exit::GateTripped, Exit::Bad]))]
+pub struct DiffArgs {
+    /// The base profile, then the later profile(s): files, `-` for standard input, directories
+    /// (their profile files, by name) or `*` patterns.
+    #[arg(value_name = "PROFILE", num_args = 1.., required = true)]
+    pub profiles: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub input: ProfileOptions,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Table, help_heading = "Output")]
+    pub format: FormatArg,
+
+    /// Write to FILE instead of standard output (replaced atomically; `-` is standard output).
+    #[arg(long, short = 'o', value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+
+    /// Rows the table and Markdown show (JSON, CSV and pprof always hold every change); 0
+    /// prints a one-line summary.
+    #[arg(long, default_value_t = 20, value_name = "N", help_heading = "Output")]
+    pub top: usize,
+
+    /// What one ranked row stands for: the leak site (first frame from the leaf that is not
+    /// allocator or runtime machinery), the leaf function (pprof's flat), or the whole stack.
+    #[arg(long, value_enum, default_value_t = ByArg::Site, help_heading = "Ranking")]
+    pub by: ByArg,
+
+    #[command(flatten)]
+    pub sites: SiteArgs,
+
+    /// Work done at each snapshot, in argument order (e.g. requests served: 3000,6000,9000);
+    /// slopes are then given per unit of work.
+    #[arg(
+        long,
+        value_name = "N,N,...",
+        value_delimiter = ',',
+        conflicts_with = "work_step",
+        help_heading = "Ranking"
+    )]
+    pub work: Option<Vec<f64>>,
+
+    /// Work done between consecutive snapshots (the same every time).
+    #[arg(long, value_name = "N", help_heading = "Ranking")]
+    pub work_step: Option<f64>,
+
+    /// Name of a unit of work, for output ("≈330 B per request"; default: unit). Needs --work
+    /// or --work-step.
+    #[arg(long, value_name = "NAME", help_heading = "Ranking")]
+    pub work_unit: Option<String>,
+
+    /// Exit 1 when the total grew by more than SIZE (10MiB, 512KB, 4096; a plain number for
+    /// object counts).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, help_heading = "CI gates")]
+    pub fail_on_growth: Option<i64>,
+
+    /// Exit 1 when any ranked site grew by more than SIZE.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, help_heading = "CI gates")]
+    pub fail_on_site_growth: Option<i64>,
+
+    /// Exit 1 when any site is classed `leak`. Needs three or more snapshots: with two, a leak
+    /// cannot be told from a plateau, and heapdiff refuses the gate rather than pass silently.
+    #[arg(long, help_heading = "CI gates")]
+    pub fail_on_leaks: bool,
+}
+
+/// Adjusting which frames are allocator or runtime machinery.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SiteArgs {
+    /// Also treat frames matching REGEX as machinery, never a leak site (repeatable).
+    #[arg(long, value_name = "REGEX", help_heading = "Ranking")]
+    pub skip: Vec<String>,
+
+    /// Never treat frames matching REGEX as machinery, even when a built-in list does
+    /// (repeatable).
+    #[arg(long, value_name = "REGEX", help_heading = "Ranking")]
+    pub keep: Vec<String>,
+}
+
+fn parse_size(s: &str) -> Result<i64, String> {
+    heapdiff::units::parse_size(s)
+}
+
+/// The text after a command's options: its examples, then the exit codes it can give.
+fn after_help(examples: &[&str], codes: &[Exit]) -> String {
+    let mut s = String::from("Examples:\n");
+    for e in examples {
+        s.push_str("  ");
+        s.push_str(e);
+        s.push('\n');
+    }
+    s.push('\n');
+    s.push_str(&Exit::help(codes));
+    s
+}
+
+/// Examples of `diff` (run by the tests).
+pub const DIFF_EXAMPLES: &[&str] = &[
+    "heapdiff diff testdata/go/leak/heap_001.pb.gz testdata/go/leak/heap_004.pb.gz",
+    "heapdiff diff --work-step 500 --work-unit request testdata/go/leak",
+    "heapdiff diff --fail-on-leaks --fail-on-growth 1MiB testdata/go/leak",
+    "heapdiff diff --format pprof -o delta.pb.gz testdata/go/leak",
+];
+
+/// Draw a flamegraph SVG of new retention (or of the whole difference) between snapshots.
+///
+/// Retention mode (the default) draws each stack as wide as it grew, max(0, last - first), and
+/// colours every frame, parents included, by the share of the growth that flows through it;
+/// each frame's tooltip gives its growth and that share. Allocator frames at the leaf are
+/// trimmed so the widest tower ends at the leak site. With three or more profiles only stacks
+/// whose leak site is still growing are drawn (see --all-growth).
+#[derive(Debug, Args)]
+#[command(after_help = after_help(FLAMEGRAPH_EXAMPLES, &[Exit::Done, Exit::Bad]))]
+pub struct FlamegraphArgs {
+    /// The base profile, then the later profile(s) (first and last are compared).
+    #[arg(value_name = "PROFILE", num_args = 1.., required = true)]
+    pub profiles: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub input: ProfileOptions,
+
+    /// Write the SVG to FILE (replaced atomically; `-` or absent: standard output).
+    #[arg(long, short = 'o', value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+
+    /// What to draw.
+    #[arg(long, value_enum, default_value_t = ModeArg::Retention, help_heading = "Picture")]
+    pub mode: ModeArg,
+
+    /// Title (default: what the picture shows and the sample type).
+    #[arg(long, value_name = "TEXT", help_heading = "Picture")]
+    pub title: Option<String>,
+
+    /// Subtitle (default: the files, both totals and the growth).
+    #[arg(long, value_name = "TEXT", help_heading = "Picture")]
+    pub subtitle: Option<String>,
+
+    /// Draw an icicle graph (roots at the top).
+    #[arg(long, help_heading = "Picture")]
+    pub inverted: bool,
+
+    /// Omit frames narrower than this many pixels (must be above 0).
+    #[arg(long, value_name = "PIXELS", default_value_t = 0.1, value_parser = positive_width, help_heading = "Picture")]
+    pub min_width: f64,
+
+    /// Trim allocator and runtime frames from the leaf end of every stack (default in
+    /// retention mode).
+    #[arg(long, overrides_with = "no_trim_allocators", help_heading = "Picture")]
+    pub trim_allocators: bool,
+
+    /// Keep allocator frames (default in the other modes).
+    #[arg(long, overrides_with = "trim_allocators", help_heading = "Picture")]
+    pub no_trim_allocators: bool,
+
+    /// In retention mode with three or more profiles, draw every stack that grew (by default
+    /// only stacks whose leak site is still growing, classed leak or growing, are drawn, so a
+    /// cache that filled early does not hide the leak).
+    #[arg(long, help_heading = "Picture")]
+    pub all_growth: bool,
+
+    #[command(flatten)]
+    pub sites: SiteArgs,
+}
+
+/// Examples of `flamegraph` (run by the tests).
+pub const FLAMEGRAPH_EXAMPLES: &[&str] = &[
+    "heapdiff flamegraph -o retention.svg testdata/go/leak",
+    "heapdiff flamegraph --mode differential -o diff.svg testdata/go/leak",
+    "heapdiff flamegraph --inverted --min-width 0.5 -o icicle.svg testdata/go/leak",
+];
+
+fn positive_width(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v.is_finite() => Ok(v),
+        _ => Err(format!("{s:?} is not a width above 0 pixels")),
+    }
+}
+
+/// Show what is in one profile: producer, sample types, period, time, totals, symbolization
+/// and the top allocation sites.
+#[derive(Debug, Args)]
+#[command(after_help = after_help(SHOW_EXAMPLES, &[Exit::Done, Exit::Bad]))]
+pub struct ShowArgs {
+    /// The profile (`-` for standard input).
+    #[arg(value_name = "PROFILE")]
+    pub profile: PathBuf,
+
+    /// Sample type for the top sites (default: inuse_space when present, else the profile's
+    /// default, else the last).
+    #[arg(long = "sample-index", short = 'i', value_name = "NAME|N")]
+    pub sample_index: Option<SampleIndex>,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ShowFormat::Table)]
+    pub format: ShowFormat,
+
+    /// Write to FILE instead of standard output (replaced atomically; `-` is standard output).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// How many top sites to list (0: none).
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub top: usize,
+
+    #[command(flatten)]
+    pub sites: SiteArgs,
+
+    #[command(flatten)]
+    pub symbols: SymbolArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    /// Aligned text.
+    Table,
+    /// A JSON document (`"schema": "heapdiff.show/1"`).
+    Json,
+}
+
+/// Examples of `show` (run by the tests).
+pub const SHOW_EXAMPLES: &[&str] = &[
+    "heapdiff show testdata/go/leak/heap_004.pb.gz",
+    "heapdiff show --format json testdata/go/leak_sampled/heap_004.pb.gz",
+    "gzip -dc testdata/go/leak/heap_004.txt.gz | heapdiff show -",
+];
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// What to generate.
+    #[arg(value_enum)]
+    pub what: GenerateWhat,
+    /// Directory to write into (default: man/ or completions/ under the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GenerateWhat {
+    Man,
+    Completions,
+    All,
+}
+
+/// `--format` of `diff`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Aligned text for a terminal (the default).
+    Table,
+    /// The full report as a versioned JSON document.
+    Json,
+    /// One row per ranked unit (site, function or stack), exact integers.
+    Csv,
+    /// A summary and table for a pull-request comment.
+    Markdown,
+    /// The delta as a gzipped profile.proto (needs -o FILE or a redirected stdout).
+    Pprof,
+    /// Folded stacks with two counts per line (`root;...;leaf BASE NEW`), as inferno and
+    /// FlameGraph's difffolded read.
+    Folded,
+}
+
+impl From<FormatArg> for heapdiff::Format {
+    fn from(f: FormatArg) -> Self {
+        use heapdiff::Format;
+        match f {
+            FormatArg::Table => Format::Table,
+            FormatArg::Json => Format::Json,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Markdown => Format::Markdown,
+            FormatArg::Pprof => Format::Pprof,
+            FormatArg::Folded => Format::Folded,
+        }
+    }
+}
+
+/// `--by`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ByArg {
+    /// The leak site: the first frame from the leaf that is not allocator or runtime machinery.
+    Site,
+    /// The leaf function (pprof's flat).
+    Function,
+    /// Each distinct stack.
+    Stack,
+}
+
+impl From<ByArg> for heapdiff::By {
+    fn from(b: ByArg) -> Self {
+        match b {
+            ByArg::Site => heapdiff::By::Site,
+            ByArg::Function => heapdiff::By::Function,
+            ByArg::Stack => heapdiff::By::Stack,
+        }
+    }
+}
+
+/// `--mode` of `flamegraph`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ModeArg {
+    /// Widths are each stack's growth; colours show how much growth flows through a frame.
+    Retention,
+    /// Two counts per stack (first, last): red grew, blue shrank; widths from the last profile.
+    Differential,
+    /// The first profile alone.
+    Base,
+    /// The last profile alone.
+    New,
+}
+
+impl From<ModeArg> for heapdiff::render::flamegraph::Mode {
+    fn from(m: ModeArg) -> Self {
+        use heapdiff::render::flamegraph::Mode;
+        match m {
+            ModeArg::Retention => Mode::Retention,
+            ModeArg::Differential => Mode::Differential,
+            ModeArg::Base => Mode::Base,
+            ModeArg::New => Mode::New,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn clap_definitions_are_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

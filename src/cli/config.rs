@@ -1,0 +1,257 @@
+//! Flags resolved once: from what the user typed ([`super::args`]) to what each command runs
+//! with. Everything derived or needing I/O (expanding directories and patterns, compiling
+//! regular expressions, checking that options fit the inputs) happens here, so the commands
+//! only run the engine and write.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::bail;
+use heapdiff::render::flamegraph::{FlameOptions, Labels, Mode};
+use heapdiff::{DiffOptions, Format, Gates, SiteRules, SymbolOptions, Work, series};
+
+use super::args::{ColorChoice, DiffArgs, FlamegraphArgs, ProfileOptions, ShowArgs, ShowFormat};
+use super::args::{SiteArgs, SymbolArgs};
+
+/// Where a result goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// Standard output.
+    Stdout,
+    /// A file, replaced atomically.
+    File(PathBuf),
+}
+
+impl Target {
+    fn from_arg(o: Option<&PathBuf>) -> Target {
+        match o {
+            Some(p) if p.as_os_str() != "-" => Target::File(p.clone()),
+            _ => Target::Stdout,
+        }
+    }
+}
+
+/// Whether to colour standard output: `--color always|never`, else only on a terminal and
+/// only when `NO_COLOR` is unset or empty.
+pub fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// `diff`, resolved.
+pub struct DiffConfig {
+    /// The inputs, expanded, in the order given.
+    pub paths: Vec<PathBuf>,
+    /// What the engine is asked.
+    pub options: DiffOptions,
+    /// The CI gates.
+    pub gates: Gates,
+    /// The output format.
+    pub format: Format,
+    /// Where it goes.
+    pub target: Target,
+    /// Rows the human formats show.
+    pub top: usize,
+    /// Name of a unit of work.
+    pub work_unit: Option<String>,
+    /// Colour the table.
+    pub color: bool,
+    /// Options that can do nothing here, said on stderr.
+    pub notes: Vec<String>,
+}
+
+/// `flamegraph`, resolved.
+pub struct FlameConfig {
+    /// The inputs, expanded.
+    pub paths: Vec<PathBuf>,
+    /// What the engine is asked.
+    pub options: DiffOptions,
+    /// The picture.
+    pub picture: FlameOptions,
+    /// Where it goes.
+    pub target: Target,
+    /// Options that can do nothing here, said on stderr.
+    pub notes: Vec<String>,
+}
+
+/// `show`, resolved.
+pub struct ShowConfig {
+    /// The input.
+    pub path: PathBuf,
+    /// Sample type for the top sites.
+    pub sample_index: Option<heapdiff::profile::sample_type::SampleIndex>,
+    /// Machinery rules.
+    pub rules: SiteRules,
+    /// Binaries for symbolization.
+    pub symbols: SymbolOptions,
+    /// How many top sites.
+    pub top: usize,
+    /// JSON or text.
+    pub format: ShowFormat,
+    /// Where it goes.
+    pub target: Target,
+    /// Bold header.
+    pub color: bool,
+}
+
+fn rules(a: &SiteArgs) -> anyhow::Result<SiteRules> {
+    Ok(SiteRules::new(&a.skip, &a.keep)?)
+}
+
+fn symbols(a: &SymbolArgs) -> SymbolOptions {
+    SymbolOptions {
+        binaries: a.binaries.clone(),
+        dirs: a.dirs.clone(),
+        disabled: a.no_symbolize,
+    }
+}
+
+fn profiles(named: &[PathBuf], command: &str) -> anyhow::Result<Vec<PathBuf>> {
+    let paths = heapdiff::load::inputs::expand(named)?;
+    if paths.len() < 2 {
+        bail!(
+            "{command} needs at least two profiles (a base and a later one), but {} named only {}",
+            named
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
+            paths.len()
+        );
+    }
+    Ok(paths)
+}
+
+fn series_options(p: &ProfileOptions, work: Option<Work>) -> series::Options {
+    series::Options {
+        sample_index: p.sample_index.clone(),
+        lines: p.lines,
+        keep_order: p.keep_order,
+        work,
+    }
+}
+
+impl DiffConfig {
+    /// Resolves `diff`'s flags.
+    pub fn new(a: &DiffArgs, color: ColorChoice) -> anyhow::Result<Self> {
+        let format = Format::from(a.format);
+        let target = Target::from_arg(a.output.as_ref());
+        if format.is_binary() && target == Target::Stdout && std::io::stdout().is_terminal() {
+            bail!("--format pprof writes binary data: give -o FILE or redirect standard output");
+        }
+        let rules = rules(&a.sites)?;
+        let paths = profiles(&a.profiles, "diff")?;
+        if a.fail_on_leaks && paths.len() < 3 {
+            bail!(
+                "--fail-on-leaks needs three or more snapshots (with two, a leak cannot be told from a plateau); gate two snapshots with --fail-on-growth or --fail-on-site-growth"
+            );
+        }
+        let work = match (&a.work, a.work_step) {
+            (Some(w), _) => Some(Work::PerProfile(w.clone())),
+            (None, Some(step)) => Some(Work::Step(step)),
+            (None, None) => None,
+        };
+        let mut notes = Vec::new();
+        if a.work_unit.is_some() && work.is_none() {
+            notes.push("--work-unit does nothing without --work or --work-step".to_string());
+        }
+        Ok(DiffConfig {
+            options: DiffOptions {
+                series: series_options(&a.input, work),
+                symbols: symbols(&a.input.symbols),
+                by: a.by.into(),
+                rules,
+            },
+            gates: Gates {
+                growth: a.fail_on_growth,
+                site_growth: a.fail_on_site_growth,
+                leaks: a.fail_on_leaks,
+            },
+            paths,
+            format,
+            color: use_color(color) && target == Target::Stdout,
+            target,
+            top: a.top,
+            work_unit: a.work_unit.clone(),
+            notes,
+        })
+    }
+}
+
+impl FlameConfig {
+    /// Resolves `flamegraph`'s flags.
+    pub fn new(a: &FlamegraphArgs) -> anyhow::Result<Self> {
+        let rules = rules(&a.sites)?;
+        let paths = profiles(&a.profiles, "flamegraph")?;
+        let mode = Mode::from(a.mode);
+        let mut notes = Vec::new();
+        if a.all_growth && (mode != Mode::Retention || paths.len() < 3) {
+            notes.push(if mode != Mode::Retention {
+                "--all-growth does nothing outside retention mode".to_string()
+            } else {
+                "--all-growth does nothing with two profiles (every stack that grew is drawn)"
+                    .to_string()
+            });
+        }
+        let trim = if a.no_trim_allocators {
+            false
+        } else {
+            a.trim_allocators || mode == Mode::Retention
+        };
+        Ok(FlameConfig {
+            options: DiffOptions {
+                series: series_options(&a.input, None),
+                symbols: symbols(&a.input.symbols),
+                by: heapdiff::By::Site,
+                rules,
+            },
+            picture: FlameOptions {
+                mode,
+                trim,
+                all_growth: a.all_growth,
+                inverted: a.inverted,
+                min_width: a.min_width,
+                labels: Labels {
+                    title: a.title.clone(),
+                    subtitle: a.subtitle.clone(),
+                },
+            },
+            paths,
+            target: Target::from_arg(a.output.as_ref()),
+            notes,
+        })
+    }
+}
+
+impl ShowConfig {
+    /// Resolves `show`'s flags.
+    pub fn new(a: &ShowArgs, color: ColorChoice) -> anyhow::Result<Self> {
+        let rules = rules(&a.sites)?;
+        let path =
+            match heapdiff::load::inputs::expand(std::slice::from_ref(&a.profile))?.as_slice() {
+                [one] => one.clone(),
+                many => bail!(
+                    "show reads one profile, but {} names {}",
+                    a.profile.display(),
+                    many.len()
+                ),
+            };
+        let target = Target::from_arg(a.output.as_ref());
+        Ok(ShowConfig {
+            path,
+            sample_index: a.sample_index.clone(),
+            rules,
+            symbols: symbols(&a.symbols),
+            top: a.top,
+            format: a.format,
+            color: use_color(color) && target == Target::Stdout && a.format == ShowFormat::Table,
+            target,
+        })
+    }
+}

@@ -1,0 +1,29 @@
+//! `heapdiff diff`: load, diff, evaluate the gates, render, write; exit 1 when a gate tripped.
+
+use super::config::DiffConfig;
+use super::exit::Exit;
+use super::{note, output};
+use heapdiff::render::{self, Report, Style};
+
+/// Runs `diff`.
+pub fn run(c: &DiffConfig) -> anyhow::Result<Exit> {
+    output::refuse_inputs(&c.target, &c.paths)?;
+    c.notes.iter().for_each(|n| note(n));
+    let diff = heapdiff::diff_paths(&c.paths, &c.options)?;
+    let gates = c.gates.evaluate(&diff);
+    let report = Report {
+        diff: &diff,
+        gates: &gates,
+        top: c.top,
+        work_unit: c.work_unit.as_deref(),
+    };
+    let mut bytes = Vec::new();
+    render::render(c.format, &report, Style { color: c.color }, &mut bytes)?;
+    output::write(&c.target, &bytes)?;
+    let mut exit = Exit::Done;
+    for g in report.tripped() {
+        eprintln!("heapdiff: gate {} tripped: {}", g.gate.name(), g.reason);
+        exit = Exit::GateTripped;
+    }
+    Ok(exit)
+}

@@ -1,0 +1,435 @@
+//! The JSON documents, as serialize-only types that borrow from the analysis. The domain
+//! types carry no serde attributes; the layout of the JSON lives here alone.
+//!
+//! `heapdiff.diff/2` (`diff --format json`) and `heapdiff.show/1` (`show --format json`).
+
+use serde::Serialize;
+
+use super::Report;
+use crate::analyse::summary::Summary;
+use crate::analyse::{RankedUnit, Unit};
+use crate::profile::ValueType;
+use crate::series::{Catalog, Snapshot};
+
+/// Version of the `diff` JSON document; bumped on incompatible changes.
+pub const DIFF_SCHEMA: &str = "heapdiff.diff/2";
+/// Version of the `show` JSON document.
+pub const SHOW_SCHEMA: &str = "heapdiff.show/1";
+
+/// A sample type.
+#[derive(Serialize)]
+pub struct ValueTypeDoc<'a> {
+    /// What is measured.
+    #[serde(rename = "type")]
+    pub ty: &'a str,
+    /// Its unit.
+    pub unit: &'a str,
+}
+
+impl<'a> From<&'a ValueType> for ValueTypeDoc<'a> {
+    fn from(t: &'a ValueType) -> Self {
+        ValueTypeDoc {
+            ty: &t.ty,
+            unit: &t.unit,
+        }
+    }
+}
+
+/// One input.
+#[derive(Serialize)]
+pub struct ProfileDoc {
+    /// The input as named.
+    pub path: String,
+    /// `proto`, `legacy_heap_text` or `jemalloc_heap`.
+    pub format: &'static str,
+    /// Collection time (0 when the profile has none).
+    pub time_nanos: i64,
+    /// Sum of the chosen sample type.
+    pub total: i64,
+    /// Sum of the matching object counts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_objects: Option<i64>,
+    /// Mean sampling interval in bytes (0 when not sampled by bytes).
+    pub sampling_bytes: i64,
+    /// Work done by this snapshot, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub work: Option<f64>,
+}
+
+impl From<&Snapshot> for ProfileDoc {
+    fn from(s: &Snapshot) -> Self {
+        ProfileDoc {
+            path: s.path.display().to_string(),
+            format: s.format.as_str(),
+            time_nanos: s.time_nanos,
+            total: s.stacks.total,
+            total_objects: s.stacks.total_objects,
+            sampling_bytes: s.sampling_bytes(),
+            work: s.work,
+        }
+    }
+}
+
+/// How the ranking was made.
+#[derive(Serialize)]
+pub struct RankingDoc<'a> {
+    /// `site`, `function` or `stack`.
+    pub by: &'static str,
+    /// `work`, `time` or `snapshot`.
+    pub axis: &'static str,
+    /// Name of a unit of work, when the axis is work.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub work_unit: Option<&'a str>,
+    /// Changes smaller than this never count.
+    pub floor: i64,
+}
+
+/// One frame of a stack.
+#[derive(Serialize)]
+pub struct FrameDoc<'a> {
+    /// Function name.
+    pub function: &'a str,
+    /// Source file.
+    pub file: &'a str,
+    /// Source line.
+    pub line: i64,
+}
+
+/// One ranked unit.
+#[derive(Serialize)]
+pub struct SiteDoc<'a> {
+    /// 1-based rank.
+    pub rank: usize,
+    /// The site's (or leaf's) function.
+    pub function: &'a str,
+    /// Its file.
+    pub file: &'a str,
+    /// Its line.
+    pub line: i64,
+    /// The class.
+    pub class: &'static str,
+    /// Last minus first.
+    pub delta: i64,
+    /// Last object count minus first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delta_objects: Option<i64>,
+    /// Value per snapshot.
+    pub series: &'a [i64],
+    /// Object count per snapshot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub series_objects: Option<&'a [i64]>,
+    /// Slope per second.
+    pub slope_per_second: Option<f64>,
+    /// Slope per unit of work.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_unit: Option<f64>,
+    /// Slope per snapshot.
+    pub slope_per_snapshot: f64,
+    /// Fit quality.
+    pub r2: Option<f64>,
+    /// Share of intervals that grew.
+    pub grew_share: f64,
+    /// Standard deviation of the delta from sampling.
+    pub noise: f64,
+    /// Absent in the base.
+    pub new: bool,
+    /// With `--by stack`: the whole stack, root first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stack: Option<Vec<FrameDoc<'a>>>,
+}
+
+impl<'a> SiteDoc<'a> {
+    fn new(u: &'a RankedUnit, catalog: &'a Catalog) -> Self {
+        let stack = match u.unit {
+            Unit::Stack(s) => Some(
+                catalog
+                    .stack(s)
+                    .iter()
+                    .rev()
+                    .map(|&f| {
+                        let fr = catalog.frame(f);
+                        FrameDoc {
+                            function: &fr.name,
+                            file: &fr.file,
+                            line: fr.line,
+                        }
+                    })
+                    .collect(),
+            ),
+            _ => None,
+        };
+        SiteDoc {
+            rank: u.rank,
+            function: &u.name,
+            file: &u.file,
+            line: u.line,
+            class: u.class.as_str(),
+            delta: u.delta,
+            delta_objects: u.delta_objects,
+            series: &u.series,
+            series_objects: u.objects.as_deref(),
+            slope_per_second: u.slope_per_second,
+            per_unit: u.per_unit,
+            slope_per_snapshot: u.slope_per_snapshot,
+            r2: u.r2,
+            grew_share: u.grew_share,
+            noise: u.noise,
+            new: u.new,
+            stack,
+        }
+    }
+}
+
+/// One function's flat and cum, as pprof reports them.
+#[derive(Serialize)]
+pub struct FunctionDoc<'a> {
+    /// Function name.
+    pub name: &'a str,
+    /// First file seen for it.
+    pub file: &'a str,
+    /// Flat in the base.
+    pub base_flat: i64,
+    /// Flat in the last snapshot.
+    pub new_flat: i64,
+    /// Change of flat.
+    pub flat_delta: i64,
+    /// Cum in the base.
+    pub base_cum: i64,
+    /// Cum in the last snapshot.
+    pub new_cum: i64,
+    /// Change of cum.
+    pub cum_delta: i64,
+}
+
+/// A gate's result.
+#[derive(Serialize)]
+pub struct GateDoc<'a> {
+    /// The gate, spelled as its flag (`fail-on-growth`).
+    pub gate: &'static str,
+    /// Whether it tripped.
+    pub tripped: bool,
+    /// Why.
+    pub reason: &'a str,
+}
+
+/// The `diff` document.
+#[derive(Serialize)]
+pub struct DiffDoc<'a> {
+    /// [`DIFF_SCHEMA`].
+    pub schema: &'static str,
+    /// The compared sample type.
+    pub sample_type: ValueTypeDoc<'a>,
+    /// The inputs, in snapshot order.
+    pub profiles: Vec<ProfileDoc>,
+    /// Last total minus first.
+    pub total_delta: i64,
+    /// How the ranking was made.
+    pub ranking: RankingDoc<'a>,
+    /// Every ranked unit, most suspicious first.
+    pub sites: Vec<SiteDoc<'a>>,
+    /// Every function whose flat or cum changed.
+    pub functions: Vec<FunctionDoc<'a>>,
+    /// The gates asked for.
+    pub gates: Vec<GateDoc<'a>>,
+    /// Facts that change how to read the numbers.
+    pub notes: &'a [String],
+}
+
+impl<'a> DiffDoc<'a> {
+    /// The document for `r`.
+    pub fn new(r: &Report<'a>) -> Self {
+        let d = r.diff;
+        let cat = &d.series.catalog;
+        DiffDoc {
+            schema: DIFF_SCHEMA,
+            sample_type: (&d.series.sample_type).into(),
+            profiles: d.series.snapshots.iter().map(ProfileDoc::from).collect(),
+            total_delta: d.series.total_delta(),
+            ranking: RankingDoc {
+                by: d.ranking.by.as_str(),
+                axis: d.ranking.axis.as_str(),
+                work_unit: r
+                    .work_unit
+                    .filter(|_| d.ranking.axis == crate::analyse::Axis::Work),
+                floor: d.ranking.floor,
+            },
+            sites: d
+                .ranking
+                .units
+                .iter()
+                .map(|u| SiteDoc::new(u, cat))
+                .collect(),
+            functions: d
+                .functions
+                .iter()
+                .map(|f| {
+                    let node = cat.func(f.func);
+                    FunctionDoc {
+                        name: &node.name,
+                        file: &node.file,
+                        base_flat: f.base_flat,
+                        new_flat: f.new_flat,
+                        flat_delta: f.flat_delta(),
+                        base_cum: f.base_cum,
+                        new_cum: f.new_cum,
+                        cum_delta: f.cum_delta(),
+                    }
+                })
+                .collect(),
+            gates: r
+                .gates
+                .iter()
+                .map(|g| GateDoc {
+                    gate: g.gate.name(),
+                    tripped: g.tripped,
+                    reason: &g.reason,
+                })
+                .collect(),
+            notes: &d.notes,
+        }
+    }
+}
+
+/// A sample type with its total.
+#[derive(Serialize)]
+pub struct TypeTotalDoc<'a> {
+    /// What is measured.
+    #[serde(rename = "type")]
+    pub ty: &'a str,
+    /// Its unit.
+    pub unit: &'a str,
+    /// Sum over every sample.
+    pub total: i64,
+}
+
+/// A mapping.
+#[derive(Serialize)]
+pub struct MappingDoc<'a> {
+    /// The object file.
+    pub file: &'a str,
+    /// Its build id.
+    pub build_id: &'a str,
+    /// Whether any location in it has a function name.
+    pub symbolized: bool,
+    /// Locations in it.
+    pub locations: usize,
+    /// The binary heapdiff symbolized it from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub symbolized_from: Option<&'a str>,
+}
+
+/// One top site.
+#[derive(Serialize)]
+pub struct TopSiteDoc<'a> {
+    /// Function.
+    pub function: &'a str,
+    /// File.
+    pub file: &'a str,
+    /// Line.
+    pub line: i64,
+    /// Value.
+    pub value: i64,
+}
+
+/// The `show` document.
+#[derive(Serialize)]
+pub struct ShowDoc<'a> {
+    /// [`SHOW_SCHEMA`].
+    pub schema: &'static str,
+    /// The input as named.
+    pub path: &'a str,
+    /// The kind of file.
+    pub format: &'static str,
+    /// Whether it was gzipped.
+    pub gzipped: bool,
+    /// Who most likely wrote it.
+    pub producer: Option<&'static str>,
+    /// Sample types with totals.
+    pub sample_types: Vec<TypeTotalDoc<'a>>,
+    /// The profile's preferred type.
+    pub default_sample_type: Option<&'a str>,
+    /// The type heapdiff compares.
+    pub chosen_sample_type: ValueTypeDoc<'a>,
+    /// What the period counts.
+    pub period_type: Option<ValueTypeDoc<'a>>,
+    /// The period.
+    pub period: i64,
+    /// Collection time.
+    pub time_nanos: i64,
+    /// Collection length.
+    pub duration_nanos: i64,
+    /// Samples in the file.
+    pub samples: usize,
+    /// Locations.
+    pub locations: usize,
+    /// Functions.
+    pub functions: usize,
+    /// Locations with a function name.
+    pub symbolized_locations: usize,
+    /// Mappings.
+    pub mappings: Vec<MappingDoc<'a>>,
+    /// Comments.
+    pub comments: &'a [String],
+    /// pprof's drop_frames.
+    pub drop_frames: &'a str,
+    /// The largest sites.
+    pub top_sites: Vec<TopSiteDoc<'a>>,
+    /// Notes.
+    pub notes: &'a [String],
+}
+
+impl<'a> ShowDoc<'a> {
+    /// The document for `s`.
+    pub fn new(s: &'a Summary) -> Self {
+        ShowDoc {
+            schema: SHOW_SCHEMA,
+            path: &s.path,
+            format: s.format.as_str(),
+            gzipped: s.gzipped,
+            producer: s.producer.map(|p| p.as_str()),
+            sample_types: s
+                .sample_types
+                .iter()
+                .map(|t| TypeTotalDoc {
+                    ty: &t.sample_type.ty,
+                    unit: &t.sample_type.unit,
+                    total: t.total,
+                })
+                .collect(),
+            default_sample_type: s.default_sample_type.as_deref(),
+            chosen_sample_type: (&s.chosen_sample_type).into(),
+            period_type: s.period_type.as_ref().map(Into::into),
+            period: s.period,
+            time_nanos: s.time_nanos,
+            duration_nanos: s.duration_nanos,
+            samples: s.samples,
+            locations: s.locations,
+            functions: s.functions,
+            symbolized_locations: s.symbolized_locations,
+            mappings: s
+                .mappings
+                .iter()
+                .map(|m| MappingDoc {
+                    file: &m.file,
+                    build_id: &m.build_id,
+                    symbolized: m.symbolized,
+                    locations: m.locations,
+                    symbolized_from: m.symbolized_from.as_deref(),
+                })
+                .collect(),
+            comments: &s.comments,
+            drop_frames: &s.drop_frames,
+            top_sites: s
+                .top_sites
+                .iter()
+                .map(|t| TopSiteDoc {
+                    function: &t.function,
+                    file: &t.file,
+                    line: t.line,
+                    value: t.value,
+                })
+                .collect(),
+            notes: &s.notes,
+        }
+    }
+}

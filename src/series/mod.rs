@@ -1,0 +1,260 @@
+//! From loaded profiles to aligned snapshots: one [`Catalog`] of frames, functions and stacks
+//! shared by every profile, the sample type chosen by pprof's rules, and the snapshots in time
+//! order, each with its values per stack and the work done by then.
+//!
+//! May import: `profile`, `load` (the [`Loaded`] it aligns), `error`.
+
+pub mod catalog;
+
+use std::path::PathBuf;
+
+pub use catalog::{Catalog, Frame, FrameId, FrameOptions, FuncId, FuncNode, StackId, StackValues};
+
+use crate::error::{Error, InputError};
+use crate::load::Loaded;
+use crate::profile::sample_type::{self, SampleIndex};
+use crate::profile::{Producer, SourceFormat, ValueType};
+
+/// The work done at each snapshot: the x axis that turns a slope into "≈330 B per request".
+#[derive(Clone, Debug, PartialEq)]
+pub enum Work {
+    /// One value per profile, in the order the profiles were given (not their time order).
+    PerProfile(Vec<f64>),
+    /// The same amount between consecutive snapshots (in time order).
+    Step(f64),
+}
+
+/// How profiles are aligned.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The sample type to compare (default: pprof's rule).
+    pub sample_index: Option<SampleIndex>,
+    /// Tell frames apart by line number too.
+    pub lines: bool,
+    /// Keep the inputs in the order given even when they carry timestamps.
+    pub keep_order: bool,
+    /// The work done at each snapshot, when known.
+    pub work: Option<Work>,
+}
+
+/// One input profile, reduced to the chosen sample type.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    /// The input as the user named it.
+    pub path: PathBuf,
+    /// Position of this input among the inputs as given (snapshots may be reordered by time).
+    pub arg_index: usize,
+    /// The kind of file it came from.
+    pub format: SourceFormat,
+    /// Collection time (0 when unknown).
+    pub time_nanos: i64,
+    /// Length of the collection (0 when unknown).
+    pub duration_nanos: i64,
+    /// Sampling period.
+    pub period: i64,
+    /// What the period counts.
+    pub period_type: Option<ValueType>,
+    /// Who most likely wrote the profile.
+    pub producer: Option<Producer>,
+    /// Work done by the time of this snapshot, when known.
+    pub work: Option<f64>,
+    /// Values of the chosen sample type per stack.
+    pub stacks: StackValues,
+}
+
+impl Snapshot {
+    /// Sum of the chosen sample type over every sample.
+    pub fn total(&self) -> i64 {
+        self.stacks.total
+    }
+
+    /// The mean sampling interval in bytes, when the profile samples by bytes (0 otherwise).
+    pub fn sampling_bytes(&self) -> i64 {
+        let by_bytes = self.period_type.as_ref().is_some_and(|t| t.unit == "bytes");
+        if by_bytes && self.period > 1 {
+            self.period
+        } else {
+            0
+        }
+    }
+}
+
+/// Aligned snapshots of one run.
+pub struct Series {
+    /// The sample type compared.
+    pub sample_type: ValueType,
+    /// Frames, functions and stacks of every snapshot.
+    pub catalog: Catalog,
+    /// In time order (or the order given when the profiles carry no time).
+    pub snapshots: Vec<Snapshot>,
+    /// Things the user should know that did not stop the run.
+    pub warnings: Vec<String>,
+}
+
+impl Series {
+    /// Aligns already-loaded inputs.
+    pub fn build(inputs: Vec<Loaded>, opts: &Options) -> Result<Series, Error> {
+        let mut b = Builder::new(opts);
+        for inp in inputs {
+            b.add(inp);
+        }
+        b.finish()
+    }
+
+    /// The first snapshot (the base).
+    pub fn base(&self) -> &Snapshot {
+        &self.snapshots[0]
+    }
+
+    /// The last snapshot.
+    pub fn last(&self) -> &Snapshot {
+        self.snapshots.last().expect("at least one snapshot")
+    }
+
+    /// Net growth of the whole profile, last minus first.
+    pub fn total_delta(&self) -> i64 {
+        self.last().total().wrapping_sub(self.base().total())
+    }
+
+    /// Seconds since the first snapshot, when every snapshot has a time and times increase.
+    pub fn seconds(&self) -> Option<Vec<f64>> {
+        let t: Vec<i64> = self.snapshots.iter().map(|s| s.time_nanos).collect();
+        if t.iter().all(|&x| x > 0) && t.windows(2).all(|w| w[1] > w[0]) {
+            Some(t.iter().map(|&x| (x - t[0]) as f64 / 1e9).collect())
+        } else {
+            None
+        }
+    }
+
+    /// The work done at each snapshot, when every snapshot has it.
+    pub fn work(&self) -> Option<Vec<f64>> {
+        self.snapshots.iter().map(|s| s.work).collect()
+    }
+}
+
+/// One input after cataloguing, before the sample type is chosen.
+struct Pending {
+    loaded_path: PathBuf,
+    arg_index: usize,
+    format: SourceFormat,
+    time_nanos: i64,
+    duration_nanos: i64,
+    period: i64,
+    period_type: Option<ValueType>,
+    producer: Option<Producer>,
+    types: Vec<ValueType>,
+    default_type: Option<String>,
+    values: catalog::AllValues,
+    warnings: Vec<String>,
+}
+
+/// Builds a [`Series`] one profile at a time, in the order given, so cataloguing overlaps with
+/// the decoding of later inputs.
+pub struct Builder {
+    opts: Options,
+    catalog: Catalog,
+    pending: Vec<Pending>,
+}
+
+impl Builder {
+    /// An empty builder.
+    pub fn new(opts: &Options) -> Self {
+        Builder {
+            opts: opts.clone(),
+            catalog: Catalog::new(FrameOptions { lines: opts.lines }),
+            pending: Vec::new(),
+        }
+    }
+
+    /// Adds the next input.
+    pub fn add(&mut self, inp: Loaded) {
+        let values = self.catalog.add_profile(&inp.profile);
+        let producer = inp.profile.producer();
+        let p = inp.profile;
+        self.pending.push(Pending {
+            arg_index: self.pending.len(),
+            loaded_path: inp.path,
+            format: p.format,
+            time_nanos: p.time_nanos,
+            duration_nanos: p.duration_nanos,
+            period: p.period,
+            period_type: p.period_type,
+            producer,
+            types: p.sample_types,
+            default_type: p.default_sample_type,
+            values,
+            warnings: inp.warnings,
+        });
+    }
+
+    /// Orders the inputs by their `time_nanos` when every one carries it (a stable sort keeps
+    /// the given order among equal times), chooses the sample type, attaches the work done to
+    /// each snapshot, and aligns the values.
+    pub fn finish(mut self) -> Result<Series, Error> {
+        if self.pending.is_empty() {
+            return Err(Error::Options("no profiles to read".into()));
+        }
+        if let Some(Work::PerProfile(w)) = &self.opts.work
+            && w.len() != self.pending.len()
+        {
+            return Err(Error::Options(format!(
+                "--work has {} values but there are {} profiles",
+                w.len(),
+                self.pending.len()
+            )));
+        }
+        if !self.opts.keep_order && self.pending.iter().all(|p| p.time_nanos > 0) {
+            self.pending.sort_by_key(|p| p.time_nanos);
+        }
+        let cands: Vec<sample_type::Candidate> = self
+            .pending
+            .iter()
+            .map(|p| sample_type::Candidate {
+                path: &p.loaded_path,
+                types: &p.types,
+                default: p.default_type.as_deref(),
+            })
+            .collect();
+        let sel = sample_type::select(&cands, self.opts.sample_index.as_ref())
+            .map_err(|e: InputError| Error::Input(e))?;
+        let n = self.catalog.num_stacks();
+        let mut warnings = Vec::new();
+        let work = self.opts.work.clone();
+        let snapshots = self
+            .pending
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                warnings.extend(
+                    p.warnings
+                        .iter()
+                        .map(|w| format!("{}: {w}", p.loaded_path.display())),
+                );
+                let objects = sel.objects.as_ref().map(|o| o[i]);
+                let bytes = sel.bytes.as_ref().map(|b| b[i]);
+                Snapshot {
+                    stacks: p.values.select(sel.index[i], objects, bytes, n),
+                    path: p.loaded_path,
+                    arg_index: p.arg_index,
+                    format: p.format,
+                    time_nanos: p.time_nanos,
+                    duration_nanos: p.duration_nanos,
+                    period: p.period,
+                    period_type: p.period_type,
+                    producer: p.producer,
+                    work: match &work {
+                        Some(Work::PerProfile(w)) => Some(w[p.arg_index]),
+                        Some(Work::Step(step)) => Some(i as f64 * step),
+                        None => None,
+                    },
+                }
+            })
+            .collect();
+        Ok(Series {
+            sample_type: sel.sample_type,
+            catalog: self.catalog,
+            snapshots,
+            warnings,
+        })
+    }
+}

@@ -1,0 +1,13 @@
+//! heapdiff's integration tests: one test binary, one module per concern (ripgrep's layout).
+//!
+//! Goldens live in tests/data/; `HEAPDIFF_BLESS=1 cargo test` rewrites them.
+
+mod cli;
+mod docs;
+mod flamegraph;
+mod goldens;
+mod pprof_exact;
+mod ranking;
+mod robustness;
+mod symbolize;
+mod util;
