@@ -50,7 +50,7 @@ _heapdiff() {
             return 0
             ;;
         heapdiff__subcmd__diff)
-            opts="-i -f -o -h --sample-index --lines --keep-order --binary --symbols-dir --no-symbolize --format --output --top --by --skip --keep --work --work-step --work-unit --fail-on-growth --fail-on-site-growth --fail-on-leaks --color --help"
+            opts="-i -f -o -h --sample-index --lines --keep-order --names --binary --symbols-dir --no-symbolize --format --output --top --by --skip --keep --app --lib --work --work-step --work-unit --fail-on-growth --fail-on-site-growth --fail-on-leaks --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -62,6 +62,10 @@ _heapdiff() {
                     ;;
                 -i)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --names)
+                    COMPREPLY=($(compgen -W "full short" -- "${cur}"))
                     return 0
                     ;;
                 --binary)
@@ -104,6 +108,14 @@ _heapdiff() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --app)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lib)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --work)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -136,7 +148,7 @@ _heapdiff() {
             return 0
             ;;
         heapdiff__subcmd__flamegraph)
-            opts="-i -o -h --sample-index --lines --keep-order --binary --symbols-dir --no-symbolize --output --mode --title --subtitle --inverted --min-width --trim-allocators --no-trim-allocators --all-growth --skip --keep --color --help"
+            opts="-i -o -h --sample-index --lines --keep-order --names --binary --symbols-dir --no-symbolize --output --mode --title --subtitle --inverted --min-width --trim-allocators --no-trim-allocators --all-growth --skip --keep --app --lib --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -148,6 +160,10 @@ _heapdiff() {
                     ;;
                 -i)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --names)
+                    COMPREPLY=($(compgen -W "full short" -- "${cur}"))
                     return 0
                     ;;
                 --binary)
@@ -190,6 +206,14 @@ _heapdiff() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --app)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lib)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -202,7 +226,7 @@ _heapdiff() {
             return 0
             ;;
         heapdiff__subcmd__show)
-            opts="-i -f -o -h --sample-index --format --output --top --skip --keep --binary --symbols-dir --no-symbolize --color --help"
+            opts="-i -f -o -h --sample-index --format --output --top --skip --keep --app --lib --binary --symbols-dir --no-symbolize --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -241,6 +265,14 @@ _heapdiff() {
                     return 0
                     ;;
                 --keep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lib)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -33,6 +33,8 @@ complete -c heapdiff -n "__fish_heapdiff_needs_command" -f -a "diff" -d 'Compare
 complete -c heapdiff -n "__fish_heapdiff_needs_command" -f -a "flamegraph" -d 'Draw a flamegraph SVG of new retention (or of the whole difference) between snapshots'
 complete -c heapdiff -n "__fish_heapdiff_needs_command" -f -a "show" -d 'Show what is in one profile: producer, sample types, period, time, totals, symbolization and the top allocation sites'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -s i -l sample-index -d 'Sample type to compare, by name (inuse_space, alloc_objects, ...) or index. Default: inuse_space when present, else the profile\'s default type, else the last type' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l names -d 'How to name functions: full (as the profile names them; generic parameters tell functions apart) or short (as `go tool pprof` prints them by default: demangled names without `(...)` and `<...>`, frames without a symbol as their mapping, `[libc.so.6]`)' -r -f -a "full\t'As the profile names them'
+short\t'As `go tool pprof` prints them by default'"
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l binary -d 'A binary (or its debug file) to symbolize addresses with, matched to the profile\'s mappings by build id (by file name when a mapping has none). Repeatable' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l symbols-dir -d 'A directory to search for binaries by build id (DIR/.build-id/xx/rest.debug, DIR/xx/rest.debug, DIR/BUILDID) and by name. Repeatable' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned text for a terminal (the default)'
@@ -43,11 +45,13 @@ pprof\t'The delta as a gzipped profile.proto (needs -o FILE or a redirected stdo
 folded\t'Folded stacks with two counts per line (`root;...;leaf BASE NEW`), as inferno and FlameGraph\'s difffolded read'"
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -s o -l output -d 'Write to FILE instead of standard output (replaced atomically; `-` is standard output)' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l top -d 'Rows the table and Markdown show (JSON, CSV and pprof always hold every change); 0 prints a one-line summary' -r
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l by -d 'What one ranked row stands for: the leak site (first frame from the leaf that is not allocator or runtime machinery), the leaf function (pprof\'s flat), or the whole stack' -r -f -a "site\t'The leak site: the first frame from the leaf that is not allocator or runtime machinery'
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l by -d 'What one ranked row stands for: the leak site (the first application frame from the leaf), the leaf function (pprof\'s flat), or the whole stack' -r -f -a "site\t'The leak site: the first application frame from the leaf'
 function\t'The leaf function (pprof\'s flat)'
 stack\t'Each distinct stack'"
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l skip -d 'Also treat frames matching REGEX as machinery, never a leak site (repeatable)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l keep -d 'Never treat frames matching REGEX as machinery, even when a built-in list does (repeatable)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l app -d 'Treat frames whose name or file matches REGEX as application code, the leak sites a person would fix (repeatable; wins over --lib and the built-in rules)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l lib -d 'Treat frames whose name or file matches REGEX as library code: a leak site only when a stack has no application frame (repeatable)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l work -d 'Work done at each snapshot, in argument order (e.g. requests served: 3000,6000,9000); slopes are then given per unit of work' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l work-step -d 'Work done between consecutive snapshots (the same every time)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l work-unit -d 'Name of a unit of work, for output ("≈330 B per request"; default: unit). Needs --work or --work-step' -r
@@ -62,6 +66,8 @@ complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l no-symbolize 
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l fail-on-leaks -d 'Exit 1 when any site is classed `leak`. Needs three or more snapshots: with two, a leak cannot be told from a plateau, and heapdiff refuses the gate rather than pass silently'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -s i -l sample-index -d 'Sample type to compare, by name (inuse_space, alloc_objects, ...) or index. Default: inuse_space when present, else the profile\'s default type, else the last type' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l names -d 'How to name functions: full (as the profile names them; generic parameters tell functions apart) or short (as `go tool pprof` prints them by default: demangled names without `(...)` and `<...>`, frames without a symbol as their mapping, `[libc.so.6]`)' -r -f -a "full\t'As the profile names them'
+short\t'As `go tool pprof` prints them by default'"
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l binary -d 'A binary (or its debug file) to symbolize addresses with, matched to the profile\'s mappings by build id (by file name when a mapping has none). Repeatable' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l symbols-dir -d 'A directory to search for binaries by build id (DIR/.build-id/xx/rest.debug, DIR/xx/rest.debug, DIR/BUILDID) and by name. Repeatable' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -s o -l output -d 'Write the SVG to FILE (replaced atomically; `-` or absent: standard output)' -r -F
@@ -74,6 +80,8 @@ complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l subtitl
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l min-width -d 'Omit frames narrower than this many pixels (must be above 0)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l skip -d 'Also treat frames matching REGEX as machinery, never a leak site (repeatable)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l keep -d 'Never treat frames matching REGEX as machinery, even when a built-in list does (repeatable)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l app -d 'Treat frames whose name or file matches REGEX as application code, the leak sites a person would fix (repeatable; wins over --lib and the built-in rules)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l lib -d 'Treat frames whose name or file matches REGEX as library code: a leak site only when a stack has no application frame (repeatable)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l color -d 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -92,6 +100,8 @@ complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -s o -l output -
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l top -d 'How many top sites to list (0: none)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l skip -d 'Also treat frames matching REGEX as machinery, never a leak site (repeatable)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l keep -d 'Never treat frames matching REGEX as machinery, even when a built-in list does (repeatable)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l app -d 'Treat frames whose name or file matches REGEX as application code, the leak sites a person would fix (repeatable; wins over --lib and the built-in rules)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l lib -d 'Treat frames whose name or file matches REGEX as library code: a leak site only when a stack has no application frame (repeatable)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l binary -d 'A binary (or its debug file) to symbolize addresses with, matched to the profile\'s mappings by build id (by file name when a mapping has none). Repeatable' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l symbols-dir -d 'A directory to search for binaries by build id (DIR/.build-id/xx/rest.debug, DIR/xx/rest.debug, DIR/BUILDID) and by name. Repeatable' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l color -d 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''

@@ -217,7 +217,11 @@ fn show_notes_pprof_jl_allocations() {
         ],
         None,
     );
-    assert!(stdout(&o).contains("note: PProf.jl profiles record allocations, not live heap"));
+    assert!(
+        stdout(&o).contains("note: PProf.jl allocation profiles record allocations, not live heap"),
+        "{}",
+        stdout(&o)
+    );
     // The type frame PProf.jl puts at the leaf is not the site.
     assert!(
         stdout(&o).contains("cache_request(req::Request)  server.jl:41"),
@@ -267,9 +271,12 @@ fn show_errors_like_diff() {
     assert_eq!(o.status.code(), Some(2));
 }
 
+/// The README's console examples are what heapdiff prints; `HEAPDIFF_BLESS=1` rewrites them.
 #[test]
 fn readme_examples_show_real_output() {
-    let readme = read(&root().join("README.md"));
+    let path = root().join("README.md");
+    let mut readme = read(&path);
+    let bless = std::env::var_os("HEAPDIFF_BLESS").is_some_and(|v| v == "1");
     for args in [
         vec![
             "diff",
@@ -290,9 +297,17 @@ fn readme_examples_show_real_output() {
             .output()
             .unwrap();
         let out = String::from_utf8_lossy(&o.stdout);
+        if bless {
+            let cmd = format!("$ heapdiff {}\n", args.join(" "));
+            let start = readme.find(&cmd).expect("the example is in the README") + cmd.len();
+            let end = start + readme[start..].find("```").unwrap();
+            readme.replace_range(start..end, &out);
+            std::fs::write(&path, &readme).unwrap();
+            continue;
+        }
         assert!(
             readme.contains(&*out),
-            "README's example of `heapdiff {}` is stale; it prints:\n{out}",
+            "README's example of `heapdiff {}` is stale (HEAPDIFF_BLESS=1 cargo test rewrites it); it prints:\n{out}",
             args.join(" ")
         );
     }

@@ -34,9 +34,20 @@ fn pair(refs: &Path) -> (String, String) {
 /// Compares heapdiff with one pprof `-top` reference. `complete` refs list every node; others
 /// are pruned by pprof, so only their rows are checked.
 fn check(dir: &Path, refs_dir: &str, index: &str, ref_file: &str, complete: bool) {
+    check_names(dir, refs_dir, index, ref_file, complete, false)
+}
+
+fn check_names(
+    dir: &Path,
+    refs_dir: &str,
+    index: &str,
+    ref_file: &str,
+    complete: bool,
+    short: bool,
+) {
     let refs = dir.join(refs_dir);
     let (first, last) = pair(&refs);
-    let a = analyse(&[dir.join(&first), dir.join(&last)], Some(index));
+    let a = analyse_names(&[dir.join(&first), dir.join(&last)], Some(index), short);
     let (rows, accounting) = parse_top(&read(&refs.join(ref_file)));
     assert!(!rows.is_empty(), "{}: no rows parsed", ref_file);
     let mine: BTreeMap<String, (i64, i64)> = function_deltas(&a);
@@ -337,4 +348,27 @@ fn legacy_values_equal_pprofs_parse() {
             assert_eq!(&got, w, "{name} sample {}", i + 1);
         }
     }
+}
+
+/// `--names short` leaves Go names as they are (pprof's simplification is for demangled C++
+/// and Rust names), so Go series stay exact under it.
+///
+/// rust/symbolized is not checked here: its refs come from pprof re-symbolizing the binary at
+/// the path the profile recorded (its `raw_last.txt` shows DWARF short names such as
+/// `{closure#0}` and functions with no name), and that binary is not in the corpus. The
+/// profile's own names carry mangled system names, so pprof's demangling step alone would
+/// keep them whole.
+#[test]
+fn go_series_stay_exact_with_pprof_names() {
+    let Some(dir) = series("go/linear_leak") else {
+        return;
+    };
+    check_names(
+        &dir,
+        "refs",
+        "inuse_space",
+        "top_diff_base.full.inuse_space.txt",
+        true,
+        true,
+    );
 }

@@ -11,7 +11,11 @@ use prost::Message;
 
 /// Ranks `a` by `by` with the built-in rules.
 fn ranked(a: &Series, by: By) -> heapdiff::analyse::Ranking {
-    rank(a, &SiteMap::new(&a.catalog, &Default::default()), by)
+    rank(
+        a,
+        &SiteMap::new(&a.catalog, &Default::default(), a.producer()),
+        by,
+    )
 }
 
 /// A function whose address the tests put into a profile.

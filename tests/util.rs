@@ -35,9 +35,15 @@ pub fn corpus() -> Option<PathBuf> {
 
 /// Loads and aligns `paths` with the chosen sample type.
 pub fn analyse(paths: &[PathBuf], sample_index: Option<&str>) -> Series {
+    analyse_names(paths, sample_index, false)
+}
+
+/// Like [`analyse`], with pprof's short names when `short`.
+pub fn analyse_names(paths: &[PathBuf], sample_index: Option<&str>, short: bool) -> Series {
     let loaded = load::load_all(paths).expect("inputs load");
     let opts = series::Options {
         sample_index: sample_index.map(|s| s.parse::<SampleIndex>().unwrap()),
+        short_names: short,
         ..Default::default()
     };
     Series::build(loaded, &opts).expect("series builds")

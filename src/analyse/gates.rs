@@ -55,6 +55,26 @@ impl Gates {
         self.growth.is_some() || self.site_growth.is_some() || self.leaks
     }
 
+    /// Refuses gates that cannot mean anything on `diff`: a leak gate on values that are not
+    /// retention (allocations, CPU), or on fewer than three snapshots.
+    pub fn check(&self, diff: &Diff) -> Result<(), crate::Error> {
+        if !self.leaks {
+            return Ok(());
+        }
+        let t = &diff.series.sample_type;
+        if !t.is_retention() {
+            return Err(crate::Error::Options(format!(
+                "--fail-on-leaks needs retention (in-use) values, but {t} counts over the program's life and is never a leak; gate it with --fail-on-growth or choose an in-use type with -i"
+            )));
+        }
+        if diff.series.snapshots.len() < 3 {
+            return Err(crate::Error::Options(
+                "--fail-on-leaks needs three or more snapshots (with two, a leak cannot be told from a plateau)".into(),
+            ));
+        }
+        Ok(())
+    }
+
     /// Evaluates every gate asked for on `diff`, in a fixed order.
     pub fn evaluate(&self, diff: &Diff) -> Vec<GateResult> {
         let unit = &diff.series.sample_type.unit;

@@ -50,18 +50,28 @@ pub struct Diff {
 
 /// Ranks the units of `series` and computes pprof's per-function deltas.
 pub fn diff(series: Series, opts: &Options) -> Diff {
-    let sites = SiteMap::new(&series.catalog, &opts.rules);
+    let sites = SiteMap::new(&series.catalog, &opts.rules, series.producer());
     let ranking = rank::rank(&series, &sites, opts.by);
     let functions = functions::deltas(&series);
     let mut notes = series.warnings.clone();
-    if series
-        .snapshots
-        .iter()
-        .any(|s| s.producer.is_some_and(Producer::records_allocations))
-    {
-        notes.push(
-            "PProf.jl profiles record allocations, not live heap: growth here is allocation volume, not retention".into(),
-        );
+    let t = &series.sample_type;
+    if !t.is_retention() {
+        let what = if series.producer() == Some(Producer::Julia) && t.unit != "nanoseconds" {
+            "PProf.jl allocation profiles record allocations, not live heap".to_string()
+        } else {
+            format!(
+                "{} counts {} over the program's life, not memory still held",
+                t.ty,
+                if t.unit == "bytes" || t.ty.contains("alloc") {
+                    "allocations"
+                } else {
+                    "events"
+                }
+            )
+        };
+        notes.push(format!(
+            "{what}: its change is volume (per second where the profiles carry times), never a leak"
+        ));
     }
     Diff {
         series,
@@ -77,6 +87,11 @@ impl Diff {
     pub fn growth_percent(&self) -> Option<f64> {
         let b = self.series.base().total();
         (b != 0).then(|| self.series.total_delta() as f64 * 100.0 / b.unsigned_abs() as f64)
+    }
+
+    /// Whether the compared values are retention (memory still held), so growth can be a leak.
+    pub fn is_retention(&self) -> bool {
+        self.series.sample_type.is_retention()
     }
 
     /// Per stack, whether its leak site is still growing (classed leak or growing); `None`

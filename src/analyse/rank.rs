@@ -101,6 +101,9 @@ pub struct RankedUnit {
     pub noise: f64,
     /// Absent (zero) in the base snapshot.
     pub new: bool,
+    /// With `--by site`: the library frame most of the site's growth went through, when the
+    /// site is application code above library code (`via tokio::sync::mpsc::...`).
+    pub via: Option<String>,
 }
 
 /// The ranking of one run.
@@ -186,6 +189,7 @@ pub fn rank(series: &Series, sites: &SiteMap, by: By) -> Ranking {
         .map(|s| unit_index(series, sites, by, s))
         .collect();
     let bytes_unit = series.sample_type.unit == "bytes";
+    let retention = series.sample_type.is_retention();
     let has_objects = series.snapshots.iter().all(|s| s.stacks.objects.is_some());
     let mut values = vec![0i64; nunits * nsnap];
     let mut objects = vec![0i64; if has_objects { nunits * nsnap } else { 0 }];
@@ -208,6 +212,32 @@ pub fn rank(series: &Series, sites: &SiteMap, by: By) -> Ranking {
             }
         }
     }
+    // Per site, the library frame most of its growth went through.
+    let mut via_growth: std::collections::HashMap<(usize, FrameId), i64> =
+        std::collections::HashMap::new();
+    if by == By::Site {
+        let (base, last) = (series.base(), series.last());
+        for (s, &u) in cat.stack_ids().zip(&unit_of) {
+            if let Some(v) = sites.via(s) {
+                let g = last.stacks.get(s).wrapping_sub(base.stacks.get(s));
+                let e = via_growth.entry((u, v)).or_default();
+                *e = e.wrapping_add(g);
+            }
+        }
+    }
+    let mut via_of: Vec<Option<(i64, FrameId)>> =
+        vec![None; if by == By::Site { nunits } else { 0 }];
+    let mut via_list: Vec<((usize, FrameId), i64)> = via_growth.into_iter().collect();
+    via_list.sort();
+    for ((u, f), g) in via_list {
+        let better = match via_of[u] {
+            None => true,
+            Some((best, _)) => g.unsigned_abs() > best.unsigned_abs(),
+        };
+        if better {
+            via_of[u] = Some((g, f));
+        }
+    }
     let floor = noise::floor(series);
     let (axis, x) = axis(series);
     let seconds = series.seconds();
@@ -222,7 +252,11 @@ pub fn rank(series: &Series, sites: &SiteMap, by: By) -> Ranking {
         }
         let y: Vec<f64> = ser.iter().map(|&v| v as f64).collect();
         let uvar = &var[u * nsnap..(u + 1) * nsnap];
-        let (class, r2) = Classifier { floor, var: uvar }.classify(&y, &x);
+        let (mut class, r2) = Classifier { floor, var: uvar }.classify(&y, &x);
+        if class == Class::Leak && !retention {
+            // Counts that only grow (allocations, CPU) grow steadily by nature: not a leak.
+            class = Class::Growing;
+        }
         let obj = has_objects.then(|| objects[u * nsnap..(u + 1) * nsnap].to_vec());
         let steps = nsnap.saturating_sub(1).max(1) as f64;
         let grew = ser.windows(2).filter(|w| w[1] > w[0]).count() as f64;
@@ -246,6 +280,11 @@ pub fn rank(series: &Series, sites: &SiteMap, by: By) -> Ranking {
             noise: (uvar[0] + uvar[nsnap - 1]).sqrt(),
             new: !present_in_base[u],
             series: ser.to_vec(),
+            via: via_of
+                .get(u)
+                .copied()
+                .flatten()
+                .map(|(_, f)| cat.frame(f).name.clone()),
         });
     }
     let two = nsnap < 3;

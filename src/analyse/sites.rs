@@ -1,11 +1,16 @@
-//! The site map: for every stack, the frame a person would fix (its *leak site*) and where the
-//! allocator and runtime machinery at its leaf end begins. Ranking, flamegraphs and `show` all
-//! read this one map, so they always blame the same frame.
+//! The site map: for every stack, the frame a person would fix (its *leak site*), the library
+//! frame it allocated through, and where the allocator and runtime machinery at its leaf end
+//! begins. Ranking, flamegraphs and `show` all read this one map, so they always blame the same
+//! frame.
 //!
-//! Walking from the leaf, the site is the first frame that is not machinery
-//! ([`SiteRules`]); a stack of machinery alone is blamed on its leaf.
+//! Walking from the leaf, the site is the first application frame
+//! ([`FrameKind::Application`]); a stack with no application frame is blamed on its first frame
+//! that is not machinery (so a leak inside a library is still named), and a stack of machinery
+//! alone on its leaf. When library frames lie between the site and the allocator, the one
+//! nearest the leaf is kept as context: the site allocated *via* it.
 
-use crate::profile::machinery::SiteRules;
+use crate::profile::Producer;
+use crate::profile::machinery::{FrameKind, SiteRules};
 use crate::series::{Catalog, FrameId, StackId};
 
 /// Every stack's leak site.
@@ -16,34 +21,80 @@ pub struct SiteMap {
     first_user: Vec<u32>,
     /// Per stack: its site frame.
     site: Vec<FrameId>,
+    /// Per stack: the library frame nearest the leaf, when the site is an application frame
+    /// above it.
+    via: Vec<Option<FrameId>>,
+    /// Per frame: what it is.
+    kinds: Vec<FrameKind>,
 }
 
 impl SiteMap {
-    /// Finds the site of every stack of `catalog`.
-    pub fn new(catalog: &Catalog, rules: &SiteRules) -> Self {
-        let mut machinery: Vec<Option<bool>> = vec![None; catalog.frames.len()];
-        let mut first_user = Vec::with_capacity(catalog.num_stacks());
-        let mut site = Vec::with_capacity(catalog.num_stacks());
+    /// Finds the site of every stack of `catalog`. `producer` tells how to read frames with no
+    /// file (in V8 profiles they are builtins).
+    pub fn new(catalog: &Catalog, rules: &SiteRules, producer: Option<Producer>) -> Self {
+        let no_file_is_library = producer == Some(Producer::V8);
+        let kinds: Vec<FrameKind> = catalog
+            .frames
+            .iter()
+            .map(|f| {
+                if f.unsymbolized && !f.name.starts_with('[') {
+                    // An address with no mapping says nothing about whose code it is.
+                    FrameKind::Application
+                } else {
+                    rules.kind(&f.name, &f.file, no_file_is_library)
+                }
+            })
+            .collect();
+        let n = catalog.num_stacks();
+        let (mut first_user, mut site, mut via) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
         for s in catalog.stack_ids() {
             let frames = catalog.stack(s);
-            let pos = frames
+            let kind = |f: &FrameId| kinds[f.index()];
+            let user = frames
                 .iter()
-                .position(|&f| {
-                    !*machinery[f.index()].get_or_insert_with(|| {
-                        let fr = catalog.frame(f);
-                        rules.is_machinery(&fr.name, &fr.file)
-                    })
-                })
+                .position(|f| kind(f) != FrameKind::Machinery)
                 .unwrap_or(frames.len());
-            first_user.push(pos as u32);
-            site.push(frames.get(pos).copied().unwrap_or(frames[0]));
+            let app = frames[user.min(frames.len())..]
+                .iter()
+                .position(|f| kind(f) == FrameKind::Application)
+                .map(|p| p + user);
+            first_user.push(user as u32);
+            match app {
+                Some(a) => {
+                    site.push(frames[a]);
+                    via.push((a > user).then(|| frames[user]));
+                }
+                None => {
+                    site.push(frames.get(user).copied().unwrap_or(frames[0]));
+                    via.push(None);
+                }
+            }
         }
-        SiteMap { first_user, site }
+        SiteMap {
+            first_user,
+            site,
+            via,
+            kinds,
+        }
     }
 
     /// The leak site of stack `s`.
     pub fn site(&self, s: StackId) -> FrameId {
         self.site[s.index()]
+    }
+
+    /// The library frame stack `s` allocated through, below its application site.
+    pub fn via(&self, s: StackId) -> Option<FrameId> {
+        self.via[s.index()]
+    }
+
+    /// What frame `f` is.
+    pub fn kind(&self, f: FrameId) -> FrameKind {
+        self.kinds[f.index()]
     }
 
     /// The frames of stack `s` without the machinery at its leaf end (leaf first). A stack of

@@ -146,7 +146,7 @@ pub fn summarize(
         .collect();
     let producer = p.producer();
     let mut notes = loaded.warnings.clone();
-    if producer.is_some_and(Producer::records_allocations) {
+    if producer == Some(Producer::Julia) && p.sample_types.iter().any(|t| t.ty == "allocs") {
         notes.push(
             "PProf.jl profiles record allocations, not live heap: their values say what was allocated, not what is retained".into(),
         );
@@ -186,7 +186,7 @@ pub fn summarize(
             ..Default::default()
         },
     )?;
-    let sites = SiteMap::new(&series.catalog, rules);
+    let sites = SiteMap::new(&series.catalog, rules, series.producer());
     let mut by_site = vec![0i64; series.catalog.frames.len()];
     for s in series.catalog.stack_ids() {
         let f = sites.site(s).index();

@@ -69,6 +69,9 @@ pub const LEAK_MIN_GREW_SHARE: f64 = 0.6;
 /// Growth over the last third of the intervals, as a share of what a straight line would give,
 /// below which growth counts as stopped (a plateau).
 pub const PLATEAU_TAIL_SHARE: f64 = 0.25;
+/// Recent pace, as a share of the early pace, below which growth has slowed too much to be a
+/// leak (a map that fills up, a cache warming).
+pub const SLOWED_PACE_SHARE: f64 = 0.2;
 /// Standard deviations of sampling noise a change must exceed.
 pub const NOISE_SIGMAS: f64 = 3.0;
 
@@ -146,6 +149,25 @@ impl Classifier<'_> {
         if stalled {
             return (Class::Plateau, Some(f.r2));
         }
+        // Did growth slow down? A leak keeps its pace: compare the last third of the intervals
+        // with what the first third's pace predicts over the same span.
+        let early_span = x[k] - x[0];
+        let recent_span = x[last] - x[last - k];
+        if early_span > 0.0 && recent_span > 0.0 {
+            let early = y[k] - y[0];
+            let predicted = early / early_span * recent_span;
+            if early > 0.0
+                && tail < SLOWED_PACE_SHARE * predicted
+                && self.significant(predicted - tail, last - k, last)
+            {
+                let class = if self.significant(tail, last - k, last) {
+                    Class::Growing
+                } else {
+                    Class::Plateau
+                };
+                return (class, Some(f.r2));
+            }
+        }
         if f.r2 >= LEAK_MIN_R2 && grew_share >= LEAK_MIN_GREW_SHARE {
             return (Class::Leak, Some(f.r2));
         }
@@ -190,6 +212,22 @@ mod tests {
         assert_eq!(classify(&[400.0, 300.0, 200.0, 100.0]), Class::Shrinking);
         assert_eq!(classify(&[100.0, 103.0, 101.0, 104.0]), Class::Noise);
         assert_eq!(classify(&[100.0, 200.0]), Class::Growing);
+        // Monotonic, but slowed to a twentieth of its early pace: not a leak.
+        let slowing: Vec<f64> = (0..12)
+            .map(|i| {
+                if i == 0 {
+                    0.0
+                } else {
+                    2000.0 + 100.0 * i as f64
+                }
+            })
+            .collect();
+        assert_ne!(classify(&slowing), Class::Leak);
+        // A steady leak with small wobbles keeps its class.
+        assert_eq!(
+            classify(&[0.0, 110.0, 190.0, 310.0, 400.0, 490.0, 610.0]),
+            Class::Leak
+        );
     }
 
     #[test]

@@ -42,7 +42,7 @@ pub enum ColorChoice {
 pub enum Command {
     Diff(Box<DiffArgs>),
     Flamegraph(Box<FlamegraphArgs>),
-    Show(ShowArgs),
+    Show(Box<ShowArgs>),
     /// Regenerate man pages and shell completions (for maintainers).
     #[command(hide = true)]
     Generate(GenerateArgs),
@@ -69,6 +69,12 @@ pub struct ProfileOptions {
     /// are ordered by their own time).
     #[arg(long, help_heading = "Input")]
     pub keep_order: bool,
+
+    /// How to name functions: full (as the profile names them; generic parameters tell
+    /// functions apart) or short (as `go tool pprof` prints them by default: demangled names
+    /// without `(...)` and `<...>`, frames without a symbol as their mapping, `[libc.so.6]`).
+    #[arg(long, value_enum, default_value_t = NamesArg::Full, help_heading = "Input")]
+    pub names: NamesArg,
 
     #[command(flatten)]
     pub symbols: SymbolArgs,
@@ -122,8 +128,8 @@ pub struct DiffArgs {
     #[arg(long, default_value_t = 20, value_name = "N", help_heading = "Output")]
     pub top: usize,
 
-    /// What one ranked row stands for: the leak site (first frame from the leaf that is not
-    /// allocator or runtime machinery), the leaf function (pprof's flat), or the whole stack.
+    /// What one ranked row stands for: the leak site (the first application frame from the
+    /// leaf), the leaf function (pprof's flat), or the whole stack.
     #[arg(long, value_enum, default_value_t = ByArg::Site, help_heading = "Ranking")]
     pub by: ByArg,
 
@@ -165,7 +171,7 @@ pub struct DiffArgs {
     pub fail_on_leaks: bool,
 }
 
-/// Adjusting which frames are allocator or runtime machinery.
+/// Adjusting which frames are machinery, library or application code.
 #[derive(Debug, Args, Clone, Default)]
 pub struct SiteArgs {
     /// Also treat frames matching REGEX as machinery, never a leak site (repeatable).
@@ -176,6 +182,16 @@ pub struct SiteArgs {
     /// (repeatable).
     #[arg(long, value_name = "REGEX", help_heading = "Ranking")]
     pub keep: Vec<String>,
+
+    /// Treat frames whose name or file matches REGEX as application code, the leak sites a
+    /// person would fix (repeatable; wins over --lib and the built-in rules).
+    #[arg(long, value_name = "REGEX", help_heading = "Ranking")]
+    pub app: Vec<String>,
+
+    /// Treat frames whose name or file matches REGEX as library code: a leak site only when a
+    /// stack has no application frame (repeatable).
+    #[arg(long, value_name = "REGEX", help_heading = "Ranking")]
+    pub lib: Vec<String>,
 }
 
 fn parse_size(s: &str) -> Result<i64, String> {
@@ -374,10 +390,19 @@ impl From<FormatArg> for heapdiff::Format {
     }
 }
 
+/// `--names`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum NamesArg {
+    /// As the profile names them.
+    Full,
+    /// As `go tool pprof` prints them by default.
+    Short,
+}
+
 /// `--by`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ByArg {
-    /// The leak site: the first frame from the leaf that is not allocator or runtime machinery.
+    /// The leak site: the first application frame from the leaf.
     Site,
     /// The leaf function (pprof's flat).
     Function,

@@ -101,7 +101,7 @@ pub struct ShowConfig {
 }
 
 fn rules(a: &SiteArgs) -> anyhow::Result<SiteRules> {
-    Ok(SiteRules::new(&a.skip, &a.keep)?)
+    Ok(SiteRules::new(&a.skip, &a.keep)?.with_overrides(&a.app, &a.lib)?)
 }
 
 fn symbols(a: &SymbolArgs) -> SymbolOptions {
@@ -133,6 +133,7 @@ fn series_options(p: &ProfileOptions, work: Option<Work>) -> series::Options {
         sample_index: p.sample_index.clone(),
         lines: p.lines,
         keep_order: p.keep_order,
+        short_names: p.names == super::args::NamesArg::Short,
         work,
     }
 }

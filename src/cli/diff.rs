@@ -10,6 +10,7 @@ pub fn run(c: &DiffConfig) -> anyhow::Result<Exit> {
     output::refuse_inputs(&c.target, &c.paths)?;
     c.notes.iter().for_each(|n| note(n));
     let diff = heapdiff::diff_paths(&c.paths, &c.options)?;
+    c.gates.check(&diff)?;
     let gates = c.gates.evaluate(&diff);
     let report = Report {
         diff: &diff,

@@ -69,10 +69,41 @@ pub fn gunzip_if_needed(path: &Path, data: Vec<u8>) -> Result<Vec<u8>, InputErro
     Ok(out)
 }
 
+/// The legacy binary CPU profile format (gperftools, Java): a header of machine words
+/// `0, 3, version, period, 0`, in 32- or 64-bit words of either byte order.
+fn looks_like_legacy_cpu(data: &[u8]) -> bool {
+    let word = |i: usize, size: usize, le: bool| -> Option<u64> {
+        let b = data.get(i * size..(i + 1) * size)?;
+        let mut v = 0u64;
+        for k in 0..size {
+            let byte = if le { b[size - 1 - k] } else { b[k] };
+            v = v << 8 | byte as u64;
+        }
+        Some(v)
+    };
+    [(4, true), (4, false), (8, true), (8, false)]
+        .iter()
+        .any(|&(size, le)| {
+            word(0, size, le) == Some(0)
+                && word(1, size, le) == Some(3)
+                && word(2, size, le).is_some_and(|v| v <= 1)
+                && word(3, size, le).is_some_and(|v| v > 0)
+                && word(4, size, le) == Some(0)
+        })
+}
+
 /// Parses profile bytes (already gunzipped) in whichever format they are in.
 pub fn parse_bytes(path: &Path, data: &[u8]) -> Result<Profile, InputError> {
     if data.is_empty() {
         return Err(InputError::new(path, InputErrorKind::Empty));
+    }
+    if looks_like_legacy_cpu(data) {
+        return Err(InputError::new(
+            path,
+            InputErrorKind::NotAProfile(
+                "a legacy binary CPU profile (gperftools or Java), which records CPU time, not memory; heapdiff reads heap profiles (`go tool pprof -proto` converts it to profile.proto)".into(),
+            ),
+        ));
     }
     if jeheap::looks_like_jeheap(data) {
         return jeheap::parse(data).map_err(|k| InputError::new(path, k));

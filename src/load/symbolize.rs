@@ -11,7 +11,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use object::{Object, ObjectSegment};
+use object::{Object, ObjectSegment, ObjectSymbol};
 
 use crate::profile::{Function, Line, Mapping, Profile};
 
@@ -32,6 +32,8 @@ struct Binary {
     build_id: Option<String>,
     /// PT_LOAD segments: (file offset, file size, virtual address).
     segments: Vec<(u64, u64, u64)>,
+    /// Function symbols with a size, by address: (start, end, name).
+    symbols: Vec<(u64, u64, String)>,
     loader: addr2line::Loader,
 }
 
@@ -47,13 +49,34 @@ impl Binary {
                 (off, size, s.address())
             })
             .collect();
+        let mut symbols: Vec<(u64, u64, String)> = file
+            .symbols()
+            .chain(file.dynamic_symbols())
+            .filter(|s| s.kind() == object::SymbolKind::Text && s.size() > 0)
+            .filter_map(|s| {
+                let name = s.name().ok()?;
+                (!name.is_empty()).then(|| (s.address(), s.address() + s.size(), name.to_string()))
+            })
+            .collect();
+        symbols.sort();
+        symbols.dedup_by(|a, b| a.0 == b.0);
         let loader = addr2line::Loader::new(path).ok()?;
         Some(Binary {
             path: path.to_path_buf(),
             build_id,
             segments,
+            symbols,
             loader,
         })
+    }
+
+    /// The function symbol whose extent covers `vaddr`. A symbol that starts before the
+    /// address but ends before it (the nearest exported name in a stripped library) is not a
+    /// name for it: no name is better than a wrong one.
+    fn symbol_at(&self, vaddr: u64) -> Option<&str> {
+        let i = self.symbols.partition_point(|s| s.0 <= vaddr);
+        let (start, end, name) = self.symbols.get(i.checked_sub(1)?)?;
+        (vaddr >= *start && vaddr < *end).then_some(name.as_str())
     }
 
     /// The virtual address for a file offset.
@@ -82,8 +105,7 @@ impl Binary {
             }
         }
         let sym = self
-            .loader
-            .find_symbol(vaddr)
+            .symbol_at(vaddr)
             .map(|s| format!("{:#}", rustc_demangle::demangle(s)));
         match (out.last_mut(), sym) {
             (None, Some(sym)) => out.push((sym, String::new(), 0)),
@@ -250,7 +272,7 @@ impl Symbolizer {
         let mut named = 0;
         for li in locs {
             let addr = p.locations[li].address;
-            let Some(sym) = self.binaries[bi].loader.find_symbol(addr) else {
+            let Some(sym) = self.binaries[bi].symbol_at(addr) else {
                 continue;
             };
             // Go's assembly functions carry their ABI in the ELF symbol (runtime.goexit.abi0);

@@ -1,7 +1,16 @@
-//! What heapdiff knows about allocator and runtime machinery, in one place: the frames that
-//! are never a leak site (by name and by source file), and pprof's allocator list that legacy
-//! heap profiles drop from the leaf end. [`SiteRules`] compiles the lists with the user's
-//! `--skip`/`--keep` additions; the site map (`analyse::sites`) and pprof's pruning use them.
+//! What heapdiff knows about the code in a stack, in one place. Every frame is one of three
+//! [`FrameKind`]s:
+//!
+//! - **machinery**: allocator and runtime internals, never a leak site (by name and by file);
+//! - **library**: the runtime, the standard library or a dependency, judged from the frame's
+//!   file (toolchain and registry paths, module caches, `node_modules/`, Julia's Base and
+//!   packages, system libraries) or, where there is no file, its name;
+//! - **application**: everything else, the code a person would fix.
+//!
+//! The rules are general: paths and name shapes, never a list of functions seen in a profile.
+//! [`SiteRules`] compiles them with the user's `--skip`/`--keep` (machinery) and `--app`/`--lib`
+//! (library) overrides; the site map (`analyse::sites`) reads them. pprof's allocator list that
+//! legacy heap profiles drop from the leaf end is here too.
 
 use regex::Regex;
 
@@ -24,7 +33,8 @@ pub const ALLOC_KEEP_FRAMES: &str = "runtime\\.panic";
 
 /// Frames that are allocator or runtime machinery, per runtime: never a leak site.
 pub const MACHINERY: &[(&str, &str)] = &[
-    ("Go runtime", r"^runtime\."),
+    // Not `runtime.rs:65 - ...`: pprof-rs prefixes Rust names with their file and line.
+    ("Go runtime", r"^runtime\.([^r]|r[^s]|rs[^:]|rs$)"),
     (
         "Go runtime",
         r"^reflect\.(unsafe_New|unsafe_NewArray|New|MakeSlice|MakeMap|MakeMapWithSize|Append|AppendSlice|growslice)$",
@@ -78,6 +88,10 @@ pub const MACHINERY: &[(&str, &str)] = &[
         r"^i?jl_(gc_|alloc|array_|box_|new_|ptr_to_array|new_array|genericmemory)|^_new_array|^_new_genericmemory|^array_resize_buffer",
     ),
     ("Julia PProf.jl type frames", r"^Alloc: "),
+    (
+        "Julia allocation profiler",
+        r"^_?(maybe_record_alloc_to_profile|record_allocated_value)$",
+    ),
 ];
 
 /// Source files that are allocator or runtime machinery whatever the frame is called: with
@@ -100,7 +114,94 @@ pub const MACHINERY_FILES: &[(&str, &str)] = &[
         "jemalloc sources",
         r"/jemalloc/(src|include/jemalloc/internal)/|/out/build/(src|include/jemalloc/internal)/",
     ),
+    ("Julia's collector", r"julia[^/]*/src/gc[^/]*\.(c|h)$"),
 ];
+
+/// Source files of the runtime, the standard library or a dependency.
+pub const LIBRARY_FILES: &[(&str, &str)] = &[
+    (
+        "Rust toolchain",
+        r"/rustc/[0-9a-f]+/library/|/lib/rustlib/src/rust/library/|^library/(std|core|alloc|proc_macro|test)/",
+    ),
+    (
+        "Rust crates from a registry, a git checkout or a vendor directory",
+        r"/registry/src/[^/]+/|/git/checkouts/|(^|/)vendor/[^/]+/src/",
+    ),
+    (
+        "C code built by a -sys crate",
+        r"/target/[^/]+/build/[^/]+/out/",
+    ),
+    (
+        "Go module dependencies",
+        r"/pkg/mod/|(^|/)[^/]+@v[0-9][^/]*/|(^|/)vendor/",
+    ),
+    (
+        "Node internals and packages",
+        r"^node:|^internal/|/node_modules/|^(events|timers|net|http|https|_http_[a-z_]+|_stream_[a-z_]+|stream|fs|buffer|util|zlib|tls|dns|child_process|cluster|crypto|domain|os|path|querystring|readline|string_decoder|url|vm)\.js$",
+    ),
+    (
+        "Julia's Base, standard library and packages",
+        r"/share/julia/(base|stdlib)/|^@(Base|Core|Compiler)/|/\.julia/(packages|compiled|juliaup|artifacts)/|julia[^/]*/(src|cli)/[^/]+\.(c|h|cpp)$|(^|/)sys\.so$|/lib/julia/",
+    ),
+    (
+        "Python's standard library and packages",
+        r"/lib/python[0-9.]+/|/site-packages/|/dist-packages/",
+    ),
+    (
+        "C and C++ system libraries",
+        r"^\./(csu|nptl|libio|malloc|string|stdlib|elf|misc|posix|io|signal|setjmp|dlfcn|login)/|^\.\./sysdeps/|/sysdeps/|^/usr/(include|lib|lib64|src/debug)/|^/lib(64)?/|/glibc[-/]|^/usr/local/include/",
+    ),
+];
+
+/// Frame names of the runtime, the standard library or a dependency, for frames whose file
+/// does not say (symbol-table names, frames without debug information).
+pub const LIBRARY_NAMES: &[(&str, &str)] = &[
+    ("Rust standard library", r"^<?(std|core|alloc|proc_macro)::"),
+    (
+        "Java and JVM languages",
+        r"^(java|javax|jdk|sun|com\.sun|kotlin|scala)\.",
+    ),
+    (
+        "C runtime start-up",
+        r"^(_start|__libc_start_main(_impl|_alias_2)?|__libc_start_call_main|start_thread|clone3?|__clone3?)$",
+    ),
+    (
+        "system libraries, unsymbolized",
+        r"^\[(lib[^\]]*\.so[^\]]*|ld-[^\]]*|linux-vdso[^\]]*|[^\]]*\.dylib)\]",
+    ),
+];
+
+/// What a frame is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FrameKind {
+    /// Allocator or runtime internals: never a leak site.
+    Machinery,
+    /// The runtime, the standard library or a dependency: a leak site only when a stack has no
+    /// application frame.
+    Library,
+    /// The application: the code a person would fix.
+    Application,
+}
+
+/// Whether a Go function, by its name, belongs to Go's standard library: its package path's
+/// first element has no dot (`net/http`, `fmt`, `runtime/pprof`), and it is not `main`.
+pub fn is_go_std(name: &str) -> bool {
+    let after_slash = name.rfind('/').map_or(0, |i| i + 1);
+    let Some(dot) = name[after_slash..].find('.') else {
+        return false;
+    };
+    let package = &name[..after_slash + dot];
+    let first = package.split('/').next().unwrap_or(package);
+    !first.is_empty() && !first.contains('.') && package != "main" && !package.contains(' ')
+}
+
+/// The name without pprof-rs's `file.rs:line - ` prefix.
+fn bare_name(name: &str) -> &str {
+    match name.split_once(" - ") {
+        Some((head, rest)) if head.contains(':') && !head.contains(' ') => rest,
+        _ => name,
+    }
+}
 
 /// Which frames are machinery: the built-in lists plus `--skip`, minus `--keep`.
 #[derive(Clone, Debug)]
@@ -108,6 +209,10 @@ pub struct SiteRules {
     skip: Vec<Regex>,
     skip_files: Vec<Regex>,
     keep: Vec<Regex>,
+    lib_files: Vec<Regex>,
+    lib_names: Vec<Regex>,
+    app: Vec<Regex>,
+    lib: Vec<Regex>,
 }
 
 impl SiteRules {
@@ -130,11 +235,64 @@ impl SiteRules {
             .iter()
             .map(|(_, e)| compile(e, "built-in"))
             .collect::<Result<_, _>>()?;
+        let builtin = |list: &[(&str, &str)]| -> Result<Vec<Regex>, Error> {
+            list.iter().map(|(_, e)| compile(e, "built-in")).collect()
+        };
         Ok(SiteRules {
             skip: s,
             skip_files: f,
             keep: k,
+            lib_files: builtin(LIBRARY_FILES)?,
+            lib_names: builtin(LIBRARY_NAMES)?,
+            app: Vec::new(),
+            lib: Vec::new(),
         })
+    }
+
+    /// Adds the user's `--app` and `--lib` expressions, matched against a frame's name and its
+    /// file: `--app` makes a frame application code, `--lib` library code (`--app` wins).
+    pub fn with_overrides(mut self, app: &[String], lib: &[String]) -> Result<Self, Error> {
+        let compile =
+            |e: &String, flag: &str| Regex::new(e).map_err(|err| Error::rule(flag, e, &err));
+        self.app = app
+            .iter()
+            .map(|e| compile(e, "--app"))
+            .collect::<Result<_, _>>()?;
+        self.lib = lib
+            .iter()
+            .map(|e| compile(e, "--lib"))
+            .collect::<Result<_, _>>()?;
+        Ok(self)
+    }
+
+    /// What a frame named `name` in `file` ("" when unknown) is. With `no_file_is_library`
+    /// (V8 profiles, where only builtins have no script), a named frame without a file is
+    /// library code.
+    pub fn kind(&self, name: &str, file: &str, no_file_is_library: bool) -> FrameKind {
+        if self.is_machinery(name, file) {
+            return FrameKind::Machinery;
+        }
+        let hit = |rs: &[Regex]| rs.iter().any(|r| r.is_match(name) || r.is_match(file));
+        if hit(&self.app) {
+            return FrameKind::Application;
+        }
+        if hit(&self.lib) {
+            return FrameKind::Library;
+        }
+        let bare = bare_name(name);
+        let library = if !file.is_empty() {
+            self.lib_files.iter().any(|r| r.is_match(file))
+                || (file.ends_with(".go") && is_go_std(bare))
+                || self.lib_names.iter().any(|r| r.is_match(bare))
+        } else {
+            no_file_is_library && !name.starts_with('[') && !name.starts_with("0x")
+                || self.lib_names.iter().any(|r| r.is_match(bare))
+        };
+        if library {
+            FrameKind::Library
+        } else {
+            FrameKind::Application
+        }
     }
 
     /// True when a frame named `name` (in source file `file`, "" when unknown) is allocator or

@@ -30,6 +30,17 @@ pub struct ValueType {
     pub unit: String,
 }
 
+impl ValueType {
+    /// Whether values of this type are memory still held at the time of the profile
+    /// (retention: `inuse_space`, `inuse_objects`, V8's `space`/`objects`, JFR's live objects),
+    /// as opposed to counts that only grow over a program's life (allocations since start, CPU
+    /// time, contention, wall time).
+    pub fn is_retention(&self) -> bool {
+        let t = self.ty.to_ascii_lowercase();
+        t.starts_with("inuse") || t == "space" || t == "objects" || t.contains("live")
+    }
+}
+
 impl fmt::Display for ValueType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}/{}", self.ty, self.unit)

@@ -35,11 +35,6 @@ impl Producer {
             Producer::Julia => "julia",
         }
     }
-
-    /// Whether this producer's values record allocations rather than live heap.
-    pub fn records_allocations(self) -> bool {
-        self == Producer::Julia
-    }
 }
 
 impl Profile {
@@ -48,6 +43,9 @@ impl Profile {
         let names = || self.functions.iter().map(|f| f.name.as_str());
         let files = || self.functions.iter().map(|f| f.file.as_str());
         let types = || self.sample_types.iter().map(|t| t.ty.as_str());
+        if self.format == super::SourceFormat::JemallocHeap {
+            return Some(Producer::Jemalloc);
+        }
         if files().any(|f| f.ends_with(".jl")) || types().any(|t| t == "allocs") {
             return Some(Producer::Julia);
         }
@@ -56,10 +54,10 @@ impl Profile {
         }) {
             return Some(Producer::Jemalloc);
         }
-        if names()
-            .any(|n| n == "runtime.main" || n == "runtime.goexit" || n.starts_with("runtime."))
-            || files().any(|f| f.ends_with(".go"))
-        {
+        // Go-shaped runtime names only: pprof-rs writes Rust names as `runtime.rs:65 - tokio::…`.
+        let go_runtime =
+            |n: &str| n.starts_with("runtime.") && !n.contains("::") && !n.contains(" - ");
+        if names().any(go_runtime) || files().any(|f| f.ends_with(".go")) {
             return Some(Producer::Go);
         }
         if files().any(|f| {

@@ -96,7 +96,8 @@ fn heat(share: f64) -> Color {
 fn default_labels(a: &Series, mode: Mode) -> (String, String) {
     let t = &a.sample_type;
     let title = match mode {
-        Mode::Retention => format!("New retention: {}", t.ty),
+        Mode::Retention if t.is_retention() => format!("New retention: {}", t.ty),
+        Mode::Retention => format!("Growth: {}", t.ty),
         Mode::Differential => format!("Heap difference: {}", t.ty),
         Mode::Base => format!("Heap: {} (base)", t.ty),
         Mode::New => format!("Heap: {} (new)", t.ty),

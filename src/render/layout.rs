@@ -25,6 +25,8 @@ pub struct Label {
     pub new: bool,
     /// `file:line`, base name only ("" when unknown).
     pub location: String,
+    /// The library frame the site allocated through, when there is one.
+    pub via: Option<String>,
 }
 
 /// The ranked table: its columns, then the label column's header and labels.
@@ -110,6 +112,7 @@ fn label(r: &Report, s: &RankedUnit) -> Label {
         name,
         new: s.new,
         location: location(&s.file, s.line),
+        via: s.via.clone(),
     }
 }
 

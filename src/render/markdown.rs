@@ -72,7 +72,11 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         } else {
             format!(" {}", escape(&label.location))
         };
-        cells.push(format!("{}{new}{loc}", code(&label.name)));
+        let via = match &label.via {
+            Some(v) => format!(" via {}", code(v)),
+            None => String::new(),
+        };
+        cells.push(format!("{}{new}{loc}{via}", code(&label.name)));
         writeln!(out, "| {} |", cells.join(" | "))?;
     }
     let hidden = r.diff.ranking.units.len() - t.labels.len();

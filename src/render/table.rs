@@ -19,12 +19,19 @@ fn paint(s: &str, v: i64, style: Style) -> String {
 }
 
 fn label_text(l: &Label) -> String {
-    let new = if l.new { " (new)" } else { "" };
-    if l.location.is_empty() {
-        format!("{}{new}", l.name)
-    } else {
-        format!("{}{new}  {}", l.name, l.location)
+    let mut s = l.name.clone();
+    if l.new {
+        s.push_str(" (new)");
     }
+    if !l.location.is_empty() {
+        s.push_str("  ");
+        s.push_str(&l.location);
+    }
+    if let Some(v) = &l.via {
+        s.push_str("  via ");
+        s.push_str(v);
+    }
+    s
 }
 
 /// Writes the table.

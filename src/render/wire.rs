@@ -133,6 +133,9 @@ pub struct SiteDoc<'a> {
     pub noise: f64,
     /// Absent in the base.
     pub new: bool,
+    /// The library frame the site allocated through (context), when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<&'a str>,
     /// With `--by stack`: the whole stack, root first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stack: Option<Vec<FrameDoc<'a>>>,
@@ -175,6 +178,7 @@ impl<'a> SiteDoc<'a> {
             grew_share: u.grew_share,
             noise: u.noise,
             new: u.new,
+            via: u.via.as_deref(),
             stack,
         }
     }

@@ -107,6 +107,59 @@ enum FuncKey {
 pub struct FrameOptions {
     /// Match frames by line number too.
     pub lines: bool,
+    /// Name frames as `go tool pprof` prints them by default: demangled C++ and Rust names lose
+    /// their `(…)` and `<…>` parts, and frames without a symbol are their mapping's file in
+    /// brackets (`[libc.so.6]`).
+    pub short_names: bool,
+}
+
+/// pprof's guess that a name is an already-demangled C++ or Rust name (not Java's
+/// `class.<init>`, not a Go generic method `pkg.(*T[...]).M`).
+fn looks_demangled(name: &str) -> bool {
+    if name.contains(".<") || name.contains("]).") {
+        return false;
+    }
+    name.contains(['<', '>', '[', ']']) || name.contains("::")
+}
+
+/// Removes nested `open`…`close` groups from `name`, as pprof does: an unbalanced closer
+/// stops the removal there, and an unclosed group is kept.
+fn remove_matching(name: &str, open: char, close: char) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut group = String::new();
+    let mut depth = 0usize;
+    for (i, c) in name.char_indices() {
+        if c == open {
+            depth += 1;
+            group.push(c);
+        } else if c == close {
+            if depth == 0 {
+                out.push_str(&name[i..]);
+                return out;
+            }
+            depth -= 1;
+            if depth == 0 {
+                group.clear();
+            } else {
+                group.push(c);
+            }
+        } else if depth > 0 {
+            group.push(c);
+        } else {
+            out.push(c);
+        }
+    }
+    out.push_str(&group);
+    out
+}
+
+/// pprof's default simplification of a name that is already demangled: without parameters
+/// and template arguments.
+pub fn short_name(name: &str) -> String {
+    if !looks_demangled(name) {
+        return name.to_string();
+    }
+    remove_matching(&remove_matching(name, '(', ')'), '<', '>')
 }
 
 /// Removes a Rust legacy-mangling hash suffix (`::h0123456789abcdef`).
@@ -251,8 +304,16 @@ impl Catalog {
                 let offset = loc.address.wrapping_sub(m.start).wrapping_add(m.offset);
                 let bracket = m.bracket_name();
                 let mfile = m.file.clone();
+                // With pprof's names, a frame without a symbol is its mapping, as pprof
+                // shows it at function granularity.
+                let short = self.options.short_names;
+                let offset = if short { 0 } else { offset };
                 self.frame_id(FrameKey::Address { object, offset }, |c| Frame {
-                    name: format!("{bracket} {offset:#x}"),
+                    name: if short {
+                        bracket.clone()
+                    } else {
+                        format!("{bracket} {offset:#x}")
+                    },
                     file,
                     line: lineno,
                     func: c.func_id(FuncKey::Object(mfile), &bracket, ""),
@@ -289,7 +350,16 @@ impl Catalog {
                     flat.push(id);
                     continue;
                 }
-                let name = strip_rust_hash(&f.name);
+                let stripped = strip_rust_hash(&f.name);
+                let simplified;
+                let name = if self.options.short_names
+                    && (f.system_name.is_empty() || f.system_name == f.name)
+                {
+                    simplified = short_name(stripped);
+                    simplified.as_str()
+                } else {
+                    stripped
+                };
                 let line = if self.options.lines { l.line } else { 0 };
                 let key = FrameKey::Symbol {
                     name: name.to_string(),
@@ -412,6 +482,31 @@ impl AllValues {
 #[cfg(test)]
 mod tests {
     use super::strip_rust_hash;
+
+    #[test]
+    fn short_names_like_pprof() {
+        use super::short_name;
+        assert_eq!(
+            short_name("alloc::raw_vec::RawVec<T,A>::grow_one"),
+            "alloc::raw_vec::RawVec::grow_one"
+        );
+        assert_eq!(
+            short_name("<u8 as alloc::vec::spec_from_elem::SpecFromElem>::from_elem"),
+            "::from_elem"
+        );
+        assert_eq!(
+            short_name("std::vector<int>::push_back(int const&)"),
+            "std::vector::push_back"
+        );
+        assert_eq!(short_name("main.(*hub).subscribe"), "main.(*hub).subscribe");
+        assert_eq!(
+            short_name("main.(*Stack[...]).Push"),
+            "main.(*Stack[...]).Push"
+        );
+        assert_eq!(short_name("Foo.<init>"), "Foo.<init>");
+        assert_eq!(short_name("a::b<c"), "a::b<c");
+        assert_eq!(short_name("a::b<c>d<e"), "a::bd<e");
+    }
 
     #[test]
     fn strips_rust_hash_suffix() {

@@ -33,6 +33,8 @@ pub struct Options {
     pub lines: bool,
     /// Keep the inputs in the order given even when they carry timestamps.
     pub keep_order: bool,
+    /// Name frames as `go tool pprof` prints them by default (see [`FrameOptions`]).
+    pub short_names: bool,
     /// The work done at each snapshot, when known.
     pub work: Option<Work>,
 }
@@ -126,6 +128,11 @@ impl Series {
         }
     }
 
+    /// Who most likely wrote the profiles (the first snapshot's guess that is not unknown).
+    pub fn producer(&self) -> Option<Producer> {
+        self.snapshots.iter().find_map(|s| s.producer)
+    }
+
     /// The work done at each snapshot, when every snapshot has it.
     pub fn work(&self) -> Option<Vec<f64>> {
         self.snapshots.iter().map(|s| s.work).collect()
@@ -146,6 +153,69 @@ struct Pending {
     default_type: Option<String>,
     values: catalog::AllValues,
     warnings: Vec<String>,
+    /// The main binary (the first mapping): file and build id.
+    main: Option<(String, String)>,
+}
+
+impl Builder {
+    /// Inputs that cannot be from the same kind of profile are refused (pprof refuses
+    /// mismatched period types); inputs that look like different programs or builds are
+    /// warned about.
+    fn mismatches(&self) -> Result<Vec<String>, Error> {
+        let first = &self.pending[0];
+        let mut warnings = Vec::new();
+        for p in &self.pending[1..] {
+            if let (Some(a), Some(b)) = (&first.period_type, &p.period_type)
+                && a != b
+            {
+                return Err(Error::Input(InputError::new(
+                    &p.loaded_path,
+                    crate::error::InputErrorKind::Invalid(format!(
+                        "its period type {b} differs from {a} in {}: these are different kinds of profile",
+                        first.loaded_path.display()
+                    )),
+                )));
+            }
+        }
+        let differs = |f: &dyn Fn(&Pending) -> Option<String>| {
+            let a = f(first)?;
+            self.pending[1..].iter().find_map(|p| {
+                f(p).filter(|b| *b != a)
+                    .map(|b| (a.clone(), b, &p.loaded_path))
+            })
+        };
+        if let Some((a, b, path)) = differs(&|p| p.producer.map(|x| x.name().to_string())) {
+            warnings.push(format!(
+                "{} was written by {b}, {} by {a}: the profiles may come from different programs",
+                path.display(),
+                first.loaded_path.display()
+            ));
+        }
+        if let Some((a, b, path)) = differs(&|p| {
+            p.main
+                .as_ref()
+                .filter(|m| !m.1.is_empty())
+                .map(|m| m.1.clone())
+        }) {
+            warnings.push(format!(
+                "{}'s main binary has build id {b}, {}'s {a}: the profiles come from different builds, so frames match by name only",
+                path.display(),
+                first.loaded_path.display()
+            ));
+        } else if let Some((a, b, path)) = differs(&|p| {
+            p.main
+                .as_ref()
+                .filter(|m| !m.0.is_empty())
+                .map(|m| m.0.rsplit('/').next().unwrap_or(&m.0).to_string())
+        }) {
+            warnings.push(format!(
+                "{}'s main binary is {b}, {}'s {a}: the profiles may come from different programs",
+                path.display(),
+                first.loaded_path.display()
+            ));
+        }
+        Ok(warnings)
+    }
 }
 
 /// Builds a [`Series`] one profile at a time, in the order given, so cataloguing overlaps with
@@ -161,7 +231,10 @@ impl Builder {
     pub fn new(opts: &Options) -> Self {
         Builder {
             opts: opts.clone(),
-            catalog: Catalog::new(FrameOptions { lines: opts.lines }),
+            catalog: Catalog::new(FrameOptions {
+                lines: opts.lines,
+                short_names: opts.short_names,
+            }),
             pending: Vec::new(),
         }
     }
@@ -170,6 +243,11 @@ impl Builder {
     pub fn add(&mut self, inp: Loaded) {
         let values = self.catalog.add_profile(&inp.profile);
         let producer = inp.profile.producer();
+        let main = inp
+            .profile
+            .mappings
+            .first()
+            .map(|m| (m.file.clone(), m.build_id.clone()));
         let p = inp.profile;
         self.pending.push(Pending {
             arg_index: self.pending.len(),
@@ -184,6 +262,7 @@ impl Builder {
             default_type: p.default_sample_type,
             values,
             warnings: inp.warnings,
+            main,
         });
     }
 
@@ -218,7 +297,7 @@ impl Builder {
         let sel = sample_type::select(&cands, self.opts.sample_index.as_ref())
             .map_err(|e: InputError| Error::Input(e))?;
         let n = self.catalog.num_stacks();
-        let mut warnings = Vec::new();
+        let mut warnings = self.mismatches()?;
         let work = self.opts.work.clone();
         let snapshots = self
             .pending
