@@ -4,6 +4,7 @@
 
 mod cli;
 mod docs;
+mod external;
 mod flamegraph;
 mod goldens;
 mod pprof_exact;

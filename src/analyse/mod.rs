@@ -60,12 +60,12 @@ pub fn diff(series: Series, opts: &Options) -> Diff {
             "PProf.jl allocation profiles record allocations, not live heap".to_string()
         } else {
             format!(
-                "{} counts {} over the program's life, not memory still held",
+                "{} counts {}, not memory still held",
                 t.ty,
                 if t.unit == "bytes" || t.ty.contains("alloc") {
                     "allocations"
                 } else {
-                    "events"
+                    "events (time, samples, contention)"
                 }
             )
         };

@@ -159,7 +159,7 @@ pub const LIBRARY_NAMES: &[(&str, &str)] = &[
     ("Rust standard library", r"^<?(std|core|alloc|proc_macro)::"),
     (
         "Java and JVM languages",
-        r"^(java|javax|jdk|sun|com\.sun|kotlin|scala)\.",
+        r"^(java|javax|jdk|sun|com[./]sun|kotlin|scala)[./]",
     ),
     (
         "C runtime start-up",
@@ -357,5 +357,195 @@ mod tests {
         ));
         assert!(!r.is_machinery("remember_request", "/src/gen/src/main.rs"));
         assert!(SiteRules::new(&["(".into()], &[]).is_err());
+    }
+
+    #[test]
+    fn frame_kinds_from_files_and_names() {
+        use FrameKind::*;
+        let r = SiteRules::default();
+        let cases: &[(&str, &str, bool, FrameKind)] = &[
+            // Rust: toolchain, registry, git checkouts, vendored crates, -sys build outputs.
+            (
+                "std::rt::lang_start",
+                "/rustc/59807616e1fa/library/std/src/rt.rs",
+                false,
+                Library,
+            ),
+            (
+                "tokio::sync::mpsc::block::Block<T>::new",
+                "/home/u/.cargo/registry/src/index.crates.io-6f17d22bba15001f/tokio-1.40.0/src/sync/mpsc/block.rs",
+                false,
+                Library,
+            ),
+            (
+                "Cell<F,S>::new",
+                "/usr/local/cargo/registry/src/index.crates.io-1/tokio-1.4/src/runtime/task/core.rs",
+                false,
+                Library,
+            ),
+            (
+                "h2::proto::streams::store::Store::insert",
+                "/home/u/.cargo/git/checkouts/h2-abc/1234/src/proto/streams/store.rs",
+                false,
+                Library,
+            ),
+            (
+                "serde_json::de::from_str",
+                "/build/app/vendor/serde_json/src/de.rs",
+                false,
+                Library,
+            ),
+            ("retain", "/src/app/src/main.rs", false, Application),
+            ("myapp::handler", "", false, Application),
+            ("std::io::stdio::_print", "", false, Library),
+            (
+                "runtime.rs:65 - tokio::runtime::Runtime::block_on",
+                "",
+                false,
+                Application,
+            ),
+            // Go: standard library by package path, dependencies by module cache path.
+            (
+                "net/http.(*conn).serve",
+                "/usr/lib/go-1.22/src/net/http/server.go",
+                false,
+                Library,
+            ),
+            (
+                "encoding/json.Unmarshal",
+                "encoding/json/decode.go",
+                false,
+                Library,
+            ),
+            (
+                "main.(*hub).subscribe",
+                "/src/app/main.go",
+                false,
+                Application,
+            ),
+            (
+                "github.com/me/app/store.(*DB).Put",
+                "/home/me/app/store/db.go",
+                false,
+                Application,
+            ),
+            (
+                "golang.org/x/net/http2.(*serverConn).newStream",
+                "/root/go/pkg/mod/golang.org/x/net@v0.20.0/http2/server.go",
+                false,
+                Library,
+            ),
+            (
+                "github.com/lib/pq.(*conn).recv",
+                "github.com/lib/pq@v1.10.9/conn.go",
+                false,
+                Library,
+            ),
+            // Node: internals, packages, builtins without a script in V8 profiles.
+            ("setInterval", "node:timers", false, Library),
+            ("emitInit", "internal/async_hooks.js", false, Library),
+            (
+                "handle",
+                "/srv/app/node_modules/express/lib/router/layer.js",
+                false,
+                Library,
+            ),
+            ("registerListener", "/srv/app/server.js", false, Application),
+            ("push", "", true, Library),
+            ("push", "", false, Application),
+            // Julia: Base, stdlib, packages, the runtime's C code.
+            (
+                "collect",
+                "/opt/julia-1.10/share/julia/base/array.jl",
+                false,
+                Library,
+            ),
+            (
+                "vcat",
+                "/usr/share/julia/stdlib/v1.10/SparseArrays/src/sparsevector.jl",
+                false,
+                Library,
+            ),
+            (
+                "union",
+                "/home/u/.julia/packages/GeometryBasics/abc/src/primitives.jl",
+                false,
+                Library,
+            ),
+            (
+                "scan_token!",
+                "/home/u/JuLox/src/scanner.jl",
+                false,
+                Application,
+            ),
+            // C and C++ system libraries, Java, Python.
+            (
+                "__libc_start_call_main",
+                "./csu/../sysdeps/nptl/libc_start_call_main.h",
+                false,
+                Library,
+            ),
+            ("[libc.so.6] 0x29d90", "", false, Library),
+            ("[myservice] 0x1234", "", false, Application),
+            ("java/io/DataInputStream.<init>", "", false, Library),
+            ("org/apache/kafka/Foo.bar", "", false, Application),
+            (
+                "loads",
+                "/usr/lib/python3.11/json/__init__.py",
+                false,
+                Library,
+            ),
+            // Machinery stays machinery.
+            (
+                "runtime.mallocgc",
+                "/usr/lib/go/src/runtime/malloc.go",
+                false,
+                Machinery,
+            ),
+            (
+                "maybe_record_alloc_to_profile",
+                "/build/julia/src/gc-alloc-profiler.h",
+                false,
+                Machinery,
+            ),
+        ];
+        for (name, file, v8, want) in cases {
+            assert_eq!(r.kind(name, file, *v8), *want, "{name} in {file:?}");
+        }
+        // The user's overrides win: --app over --lib over the built-in rules.
+        let o = SiteRules::default()
+            .with_overrides(&["^tokio::sync".into()], &["^myapp::pool".into()])
+            .unwrap();
+        assert_eq!(
+            o.kind(
+                "tokio::sync::mpsc::chan::Tx<T,S>::send",
+                "/x/.cargo/registry/src/i/tokio-1/src/sync/mpsc/chan.rs",
+                false
+            ),
+            Application
+        );
+        assert_eq!(o.kind("myapp::pool::grow", "/src/pool.rs", false), Library);
+        assert!(
+            SiteRules::default()
+                .with_overrides(&["(".into()], &[])
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn go_standard_library_by_package_path() {
+        assert!(is_go_std("fmt.Sprintf"));
+        assert!(is_go_std("net/http.(*conn).serve"));
+        assert!(is_go_std("runtime/pprof.lockProfiles"));
+        assert!(!is_go_std("main.main"));
+        assert!(!is_go_std("github.com/me/app.Run"));
+        assert!(!is_go_std("gopkg.in/yaml.v3.(*parser).parse"));
+    }
+
+    #[test]
+    fn rule_errors_are_one_line() {
+        let e = SiteRules::new(&["(".into()], &[]).unwrap_err().to_string();
+        assert_eq!(e.lines().count(), 1, "{e}");
+        assert!(e.starts_with("--skip \"(\""), "{e}");
     }
 }
