@@ -50,7 +50,7 @@ _heapdiff() {
             return 0
             ;;
         heapdiff__subcmd__diff)
-            opts="-i -f -o -h --sample-index --lines --keep-order --names --binary --symbols-dir --no-symbolize --format --output --top --by --skip --keep --app --lib --work --work-step --work-unit --fail-on-growth --fail-on-site-growth --fail-on-leaks --color --help"
+            opts="-i -f -o -h --sample-index --lines --keep-order --names --max-input-size --binary --symbols-dir --no-symbolize --format --output --top --by --skip --keep --app --lib --work --work-step --work-unit --fail-on-growth --fail-on-site-growth --fail-on-leaks --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -66,6 +66,10 @@ _heapdiff() {
                     ;;
                 --names)
                     COMPREPLY=($(compgen -W "full short" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-input-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --binary)
@@ -148,7 +152,7 @@ _heapdiff() {
             return 0
             ;;
         heapdiff__subcmd__flamegraph)
-            opts="-i -o -h --sample-index --lines --keep-order --names --binary --symbols-dir --no-symbolize --output --mode --title --subtitle --inverted --min-width --trim-allocators --no-trim-allocators --all-growth --skip --keep --app --lib --color --help"
+            opts="-i -o -h --sample-index --lines --keep-order --names --max-input-size --binary --symbols-dir --no-symbolize --output --mode --title --subtitle --inverted --min-width --trim-allocators --no-trim-allocators --all-growth --skip --keep --app --lib --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -164,6 +168,10 @@ _heapdiff() {
                     ;;
                 --names)
                     COMPREPLY=($(compgen -W "full short" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-input-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --binary)
@@ -226,7 +234,7 @@ _heapdiff() {
             return 0
             ;;
         heapdiff__subcmd__show)
-            opts="-i -f -o -h --sample-index --format --output --top --skip --keep --app --lib --binary --symbols-dir --no-symbolize --color --help"
+            opts="-i -f -o -h --sample-index --format --output --max-input-size --top --skip --keep --app --lib --binary --symbols-dir --no-symbolize --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -253,6 +261,10 @@ _heapdiff() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-input-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

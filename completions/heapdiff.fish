@@ -35,6 +35,7 @@ complete -c heapdiff -n "__fish_heapdiff_needs_command" -f -a "show" -d 'Show wh
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -s i -l sample-index -d 'Sample type to compare, by name (inuse_space, alloc_objects, ...) or index. Default: inuse_space when present, else the profile\'s default type, else the last type' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l names -d 'How to name functions: full (as the profile names them; generic parameters tell functions apart) or short (as `go tool pprof` prints them by default: demangled names without `(...)` and `<...>`, frames without a symbol as their mapping, `[libc.so.6]`)' -r -f -a "full\t'As the profile names them'
 short\t'As `go tool pprof` prints them by default'"
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l max-input-size -d 'Refuse an input that decompresses to more than SIZE (a gzip bomb ends with one line naming the file)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l binary -d 'A binary (or its debug file) to symbolize addresses with, matched to the profile\'s mappings by build id (by file name when a mapping has none). Repeatable' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l symbols-dir -d 'A directory to search for binaries by build id (DIR/.build-id/xx/rest.debug, DIR/xx/rest.debug, DIR/BUILDID) and by name. Repeatable' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned text for a terminal (the default)'
@@ -68,6 +69,7 @@ complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -s h -l help -d 
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -s i -l sample-index -d 'Sample type to compare, by name (inuse_space, alloc_objects, ...) or index. Default: inuse_space when present, else the profile\'s default type, else the last type' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l names -d 'How to name functions: full (as the profile names them; generic parameters tell functions apart) or short (as `go tool pprof` prints them by default: demangled names without `(...)` and `<...>`, frames without a symbol as their mapping, `[libc.so.6]`)' -r -f -a "full\t'As the profile names them'
 short\t'As `go tool pprof` prints them by default'"
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l max-input-size -d 'Refuse an input that decompresses to more than SIZE (a gzip bomb ends with one line naming the file)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l binary -d 'A binary (or its debug file) to symbolize addresses with, matched to the profile\'s mappings by build id (by file name when a mapping has none). Repeatable' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l symbols-dir -d 'A directory to search for binaries by build id (DIR/.build-id/xx/rest.debug, DIR/xx/rest.debug, DIR/BUILDID) and by name. Repeatable' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -s o -l output -d 'Write the SVG to FILE (replaced atomically; `-` or absent: standard output)' -r -F
@@ -97,6 +99,7 @@ complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -s i -l sample-i
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned text'
 json\t'A JSON document (`"schema": "heapdiff.show/1"`)'"
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -s o -l output -d 'Write to FILE instead of standard output (replaced atomically; `-` is standard output)' -r -F
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l max-input-size -d 'Refuse an input that decompresses to more than SIZE' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l top -d 'How many top sites to list (0: none)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l skip -d 'Also treat frames matching REGEX as machinery, never a leak site (repeatable)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l keep -d 'Never treat frames matching REGEX as machinery, even when a built-in list does (repeatable)' -r

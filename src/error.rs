@@ -108,6 +108,11 @@ pub enum InputErrorKind {
         /// What is wrong with it.
         what: String,
     },
+    /// The input decompresses to more than the ceiling.
+    #[error(
+        "decompresses to more than {0} bytes, the input-size ceiling (--max-input-size raises it)"
+    )]
+    TooLarge(u64),
     /// The chosen sample type is missing or measured in another unit.
     #[error("{0}")]
     SampleType(String),

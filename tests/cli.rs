@@ -310,16 +310,25 @@ fn pprof_output_reads_back_with_the_same_totals() {
     );
     let objects = a2.last().stacks.total_objects.unwrap() - a2.base().stacks.total_objects.unwrap();
     assert_eq!(p.total(p.type_index("inuse_objects").unwrap()), objects);
-    // Function view of the delta equals the diff.
-    let d = analyse(&[out.clone(), out.clone()], None);
-    let single = heapdiff::analyse::functions::totals(&d, d.base());
-    let sub = d
-        .catalog
-        .funcs
-        .iter()
-        .position(|f| f.name == "main.(*hub).subscribe")
-        .unwrap();
-    assert_eq!(single.flat[sub], 445_440);
+    // Function view of the delta equals the diff: the leak's flat, from the samples whose
+    // leaf is it.
+    let flat: i64 = (0..p.num_samples())
+        .filter(|&i| {
+            let leaf = p.sample_locations(i)[0] as usize;
+            let f = p.locations[leaf].lines[0].function as usize;
+            p.functions[f].name == "main.(*hub).subscribe"
+        })
+        .map(|i| p.value(i, t))
+        .sum();
+    assert_eq!(flat, 445_440);
+    // A delta is not a snapshot: diffing it is refused with a line that says what it is.
+    let o = run(&["diff", out.to_str().unwrap(), &a], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("a delta profile written by heapdiff"),
+        "{}",
+        stderr(&o)
+    );
     // go tool pprof reads it too, when it is installed.
     if let Ok(o) = std::process::Command::new("go")
         .args(["tool", "pprof", "-top", "-unit=B"])

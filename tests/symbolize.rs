@@ -97,7 +97,13 @@ fn write_profile(dir: &Path, name: &str, file: &str, build_id: &str, bytes: i64)
 }
 
 fn analyse_with(paths: &[PathBuf], symbols: SymbolOptions) -> Series {
-    heapdiff::load_series(paths, &Default::default(), &symbols).unwrap()
+    heapdiff::load_series(
+        paths,
+        &Default::default(),
+        &symbols,
+        heapdiff::load::DEFAULT_MAX_INPUT,
+    )
+    .unwrap()
 }
 
 fn leaf_names(a: &Series) -> Vec<String> {

@@ -34,11 +34,11 @@ pub struct FunctionDelta {
 impl FunctionDelta {
     /// New flat minus base flat.
     pub fn flat_delta(&self) -> i64 {
-        self.new_flat.wrapping_sub(self.base_flat)
+        self.new_flat.saturating_sub(self.base_flat)
     }
     /// New cum minus base cum.
     pub fn cum_delta(&self) -> i64 {
-        self.new_cum.wrapping_sub(self.base_cum)
+        self.new_cum.saturating_sub(self.base_cum)
     }
 }
 
@@ -58,12 +58,12 @@ pub fn totals(series: &Series, snap: &Snapshot) -> FunctionTotals {
         }
         let frames = cat.stack(s);
         let leaf = cat.frame(frames[0]).func.index();
-        t.flat[leaf] = t.flat[leaf].wrapping_add(v);
+        t.flat[leaf] = t.flat[leaf].saturating_add(v);
         for &f in frames {
             let func = cat.frame(f).func.index();
             if stamp[func] != s.0 {
                 stamp[func] = s.0;
-                t.cum[func] = t.cum[func].wrapping_add(v);
+                t.cum[func] = t.cum[func].saturating_add(v);
             }
         }
     }

@@ -199,10 +199,10 @@ pub fn rank(series: &Series, sites: &SiteMap, by: By) -> Ranking {
         let rate = snap.sampling_bytes() as f64;
         for (s, &u) in cat.stack_ids().zip(&unit_of) {
             let v = snap.stacks.get(s);
-            values[u * nsnap + j] = values[u * nsnap + j].wrapping_add(v);
+            values[u * nsnap + j] = values[u * nsnap + j].saturating_add(v);
             if has_objects {
                 let o = snap.stacks.objects_of(s).unwrap_or(0);
-                objects[u * nsnap + j] = objects[u * nsnap + j].wrapping_add(o);
+                objects[u * nsnap + j] = objects[u * nsnap + j].saturating_add(o);
             }
             if rate > 0.0 {
                 var[u * nsnap + j] += noise::stack_variance(snap, s, rate, bytes_unit);
@@ -219,9 +219,9 @@ pub fn rank(series: &Series, sites: &SiteMap, by: By) -> Ranking {
         let (base, last) = (series.base(), series.last());
         for (s, &u) in cat.stack_ids().zip(&unit_of) {
             if let Some(v) = sites.via(s) {
-                let g = last.stacks.get(s).wrapping_sub(base.stacks.get(s));
+                let g = last.stacks.get(s).saturating_sub(base.stacks.get(s));
                 let e = via_growth.entry((u, v)).or_default();
-                *e = e.wrapping_add(g);
+                *e = e.saturating_add(g);
             }
         }
     }
@@ -269,8 +269,8 @@ pub fn rank(series: &Series, sites: &SiteMap, by: By) -> Ranking {
             file,
             line,
             class,
-            delta: ser[nsnap - 1].wrapping_sub(ser[0]),
-            delta_objects: obj.as_ref().map(|o| o[nsnap - 1].wrapping_sub(o[0])),
+            delta: ser[nsnap - 1].saturating_sub(ser[0]),
+            delta_objects: obj.as_ref().map(|o| o[nsnap - 1].saturating_sub(o[0])),
             objects: obj,
             slope_per_second: seconds.as_ref().map(|t| fit(t, &y).slope),
             per_unit: work.as_ref().map(|w| fit(w, &y).slope),

@@ -190,7 +190,7 @@ pub fn summarize(
     let mut by_site = vec![0i64; series.catalog.frames.len()];
     for s in series.catalog.stack_ids() {
         let f = sites.site(s).index();
-        by_site[f] = by_site[f].wrapping_add(series.base().stacks.get(s));
+        by_site[f] = by_site[f].saturating_add(series.base().stacks.get(s));
     }
     let mut top_sites: Vec<TopSite> = by_site
         .into_iter()

@@ -76,6 +76,11 @@ pub struct ProfileOptions {
     #[arg(long, value_enum, default_value_t = NamesArg::Full, help_heading = "Input")]
     pub names: NamesArg,
 
+    /// Refuse an input that decompresses to more than SIZE (a gzip bomb ends with one line
+    /// naming the file).
+    #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = parse_size, help_heading = "Input")]
+    pub max_input_size: i64,
+
     #[command(flatten)]
     pub symbols: SymbolArgs,
 }
@@ -314,6 +319,10 @@ pub struct ShowArgs {
     /// Write to FILE instead of standard output (replaced atomically; `-` is standard output).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Refuse an input that decompresses to more than SIZE.
+    #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = parse_size)]
+    pub max_input_size: i64,
 
     /// How many top sites to list (0: none).
     #[arg(long, default_value_t = 10, value_name = "N")]

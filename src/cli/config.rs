@@ -98,22 +98,69 @@ pub struct ShowConfig {
     pub target: Target,
     /// Bold header.
     pub color: bool,
+    /// The ceiling on the input's decompressed size.
+    pub max_input_size: u64,
 }
 
 fn rules(a: &SiteArgs) -> anyhow::Result<SiteRules> {
     Ok(SiteRules::new(&a.skip, &a.keep)?.with_overrides(&a.app, &a.lib)?)
 }
 
-fn symbols(a: &SymbolArgs) -> SymbolOptions {
-    SymbolOptions {
+fn symbols(a: &SymbolArgs) -> anyhow::Result<SymbolOptions> {
+    for b in &a.binaries {
+        if !b.is_file() {
+            bail!("--binary {}: no such file", b.display());
+        }
+    }
+    for d in &a.dirs {
+        if !d.is_dir() {
+            bail!("--symbols-dir {}: no such directory", d.display());
+        }
+    }
+    Ok(SymbolOptions {
         binaries: a.binaries.clone(),
         dirs: a.dirs.clone(),
         disabled: a.no_symbolize,
+    })
+}
+
+/// `--work` needs one value per profile, never decreasing, growing at least once; a
+/// `--work-step` must be above 0.
+fn work(a: &DiffArgs, profiles: usize) -> anyhow::Result<Option<Work>> {
+    match (&a.work, a.work_step) {
+        (Some(w), _) => {
+            if w.len() != profiles {
+                bail!(
+                    "--work has {} values but there are {profiles} profiles",
+                    w.len()
+                );
+            }
+            if w.iter().any(|v| !v.is_finite()) || w.windows(2).any(|p| p[1] < p[0]) {
+                bail!(
+                    "--work must not decrease: it is the work done by each snapshot, in the order the profiles are given"
+                );
+            }
+            if w.first() == w.last() {
+                bail!("--work must grow at least once (the same value everywhere is no axis)");
+            }
+            Ok(Some(Work::PerProfile(w.clone())))
+        }
+        (None, Some(step)) if !(step > 0.0 && step.is_finite()) => {
+            bail!("--work-step must be above 0")
+        }
+        (None, Some(step)) => Ok(Some(Work::Step(step))),
+        (None, None) => Ok(None),
     }
 }
 
-fn profiles(named: &[PathBuf], command: &str) -> anyhow::Result<Vec<PathBuf>> {
-    let paths = heapdiff::load::inputs::expand(named)?;
+fn profiles(
+    named: &[PathBuf],
+    command: &str,
+    notes: &mut Vec<String>,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let found = heapdiff::load::inputs::expand_noting(named)?;
+    notes.extend(found.notes);
+    let paths = found.paths;
     if paths.len() < 2 {
         bail!(
             "{command} needs at least two profiles (a base and a later one), but {} named only {}",
@@ -147,27 +194,24 @@ impl DiffConfig {
             bail!("--format pprof writes binary data: give -o FILE or redirect standard output");
         }
         let rules = rules(&a.sites)?;
-        let paths = profiles(&a.profiles, "diff")?;
+        let mut notes = Vec::new();
+        let paths = profiles(&a.profiles, "diff", &mut notes)?;
         if a.fail_on_leaks && paths.len() < 3 {
             bail!(
                 "--fail-on-leaks needs three or more snapshots (with two, a leak cannot be told from a plateau); gate two snapshots with --fail-on-growth or --fail-on-site-growth"
             );
         }
-        let work = match (&a.work, a.work_step) {
-            (Some(w), _) => Some(Work::PerProfile(w.clone())),
-            (None, Some(step)) => Some(Work::Step(step)),
-            (None, None) => None,
-        };
-        let mut notes = Vec::new();
+        let work = work(a, paths.len())?;
         if a.work_unit.is_some() && work.is_none() {
             notes.push("--work-unit does nothing without --work or --work-step".to_string());
         }
         Ok(DiffConfig {
             options: DiffOptions {
                 series: series_options(&a.input, work),
-                symbols: symbols(&a.input.symbols),
+                symbols: symbols(&a.input.symbols)?,
                 by: a.by.into(),
                 rules,
+                max_input_size: Some(a.input.max_input_size.max(0) as u64),
             },
             gates: Gates {
                 growth: a.fail_on_growth,
@@ -189,9 +233,9 @@ impl FlameConfig {
     /// Resolves `flamegraph`'s flags.
     pub fn new(a: &FlamegraphArgs) -> anyhow::Result<Self> {
         let rules = rules(&a.sites)?;
-        let paths = profiles(&a.profiles, "flamegraph")?;
-        let mode = Mode::from(a.mode);
         let mut notes = Vec::new();
+        let paths = profiles(&a.profiles, "flamegraph", &mut notes)?;
+        let mode = Mode::from(a.mode);
         if a.all_growth && (mode != Mode::Retention || paths.len() < 3) {
             notes.push(if mode != Mode::Retention {
                 "--all-growth does nothing outside retention mode".to_string()
@@ -208,9 +252,10 @@ impl FlameConfig {
         Ok(FlameConfig {
             options: DiffOptions {
                 series: series_options(&a.input, None),
-                symbols: symbols(&a.input.symbols),
+                symbols: symbols(&a.input.symbols)?,
                 by: heapdiff::By::Site,
                 rules,
+                max_input_size: Some(a.input.max_input_size.max(0) as u64),
             },
             picture: FlameOptions {
                 mode,
@@ -248,10 +293,11 @@ impl ShowConfig {
             path,
             sample_index: a.sample_index.clone(),
             rules,
-            symbols: symbols(&a.symbols),
+            symbols: symbols(&a.symbols)?,
             top: a.top,
             format: a.format,
             color: use_color(color) && target == Target::Stdout && a.format == ShowFormat::Table,
+            max_input_size: a.max_input_size.max(0) as u64,
             target,
         })
     }

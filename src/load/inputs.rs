@@ -1,6 +1,8 @@
 //! Expanding what the user named into profile paths: files as they are, `-` for standard input,
-//! directories (the profile files directly inside, by name), and `*`/`?` patterns in the last
-//! path component (for shells and CI systems that pass them unexpanded).
+//! directories (the files directly inside that are heap profiles by their content), and
+//! `*`/`?` patterns in the last path component (for shells and CI systems that pass them
+//! unexpanded). Names sort naturally (`heap_9` before `heap_10`), and one snapshot saved in
+//! several formats is taken once, in the preferred one.
 
 use std::path::{Path, PathBuf};
 
@@ -37,10 +39,6 @@ fn ending(name: &str) -> Option<&'static str> {
         .copied()
 }
 
-fn looks_like_profile_name(name: &str) -> bool {
-    ending(name).is_some()
-}
-
 /// Matches `name` against a pattern with `*` (any run) and `?` (one character), in time
 /// proportional to the product of the lengths at worst (no exponential backtracking: only the
 /// last `*` is ever retried).
@@ -74,56 +72,202 @@ pub(crate) fn glob_match(pat: &[char], name: &[char]) -> bool {
     pat[p..].iter().all(|c| *c == '*')
 }
 
+/// Compares file names as people count: runs of digits by their value, so `heap_9` comes
+/// before `heap_10`.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn chunks(s: &str) -> Vec<(bool, &str)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let bytes = s.as_bytes();
+        for i in 1..=bytes.len() {
+            if i == bytes.len() || bytes[i].is_ascii_digit() != bytes[start].is_ascii_digit() {
+                out.push((bytes[start].is_ascii_digit(), &s[start..i]));
+                start = i;
+            }
+        }
+        out
+    }
+    let (ca, cb) = (chunks(a), chunks(b));
+    for (x, y) in ca.iter().zip(&cb) {
+        let o = match (x.0, y.0) {
+            (true, true) => {
+                let (tx, ty) = (x.1.trim_start_matches('0'), y.1.trim_start_matches('0'));
+                tx.len()
+                    .cmp(&ty.len())
+                    .then(tx.cmp(ty))
+                    .then(x.1.len().cmp(&y.1.len()))
+            }
+            _ => x.1.cmp(y.1),
+        };
+        if o != std::cmp::Ordering::Equal {
+            return o;
+        }
+    }
+    ca.len().cmp(&cb.len()).then(a.cmp(b))
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The regular files directly in `dir` that `keep` accepts, in natural order.
 fn sorted_entries(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>, InputError> {
     let rd = std::fs::read_dir(dir).map_err(|e| InputError::new(dir, InputErrorKind::Io(e)))?;
     let mut out = Vec::new();
     for e in rd {
         let e = e.map_err(|e| InputError::new(dir, InputErrorKind::Io(e)))?;
         let name = e.file_name().to_string_lossy().into_owned();
-        if keep(&name) && e.path().is_file() {
+        if !name.starts_with('.') && keep(&name) && e.path().is_file() {
             out.push(e.path());
         }
     }
-    out.sort();
+    out.sort_by(|a, b| natural_cmp(&file_name(a), &file_name(b)));
     Ok(out)
+}
+
+/// Whether a file's first bytes are a heap profile heapdiff reads: profile.proto (its first
+/// field is one of the profile's own), Go's legacy text, or a jemalloc dump; gzipped or not.
+pub fn looks_like_profile(path: &Path) -> bool {
+    use std::io::Read;
+    let Ok(f) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut head = Vec::new();
+    if f.take(4096).read_to_end(&mut head).is_err() || head.is_empty() {
+        return false;
+    }
+    if head.starts_with(&[0x1f, 0x8b]) {
+        let mut plain = Vec::new();
+        let gz = flate2::read::MultiGzDecoder::new(&head[..]);
+        // A cut-short stream still yields its first bytes.
+        let _ = gz.take(4096).read_to_end(&mut plain);
+        head = plain;
+        if head.is_empty() {
+            return false;
+        }
+    }
+    if super::jeheap::looks_like_jeheap(&head) || super::legacy::looks_like_legacy_heap(&head) {
+        return true;
+    }
+    // profile.proto: a first key with a profile field number and that field's wire type.
+    let mut key = 0u64;
+    for (i, &b) in head.iter().take(10).enumerate() {
+        key |= ((b & 0x7f) as u64) << (7 * i);
+        if b < 0x80 {
+            return matches!(
+                (key >> 3, key & 7),
+                (1..=6 | 11 | 13, 2) | (7..=10 | 12 | 13 | 14, 0)
+            );
+        }
+    }
+    false
+}
+
+/// The profile ending of a file name, for grouping one snapshot saved in several formats.
+fn stem_and_rank(name: &str) -> (&str, usize) {
+    match ending(name) {
+        Some(e) => (
+            &name[..name.len() - e.len()],
+            PROFILE_ENDINGS.iter().position(|x| *x == e).unwrap_or(0),
+        ),
+        None => (name, PROFILE_ENDINGS.len()),
+    }
+}
+
+/// Keeps one file per snapshot saved in several formats (`heap_1.pb.gz` and `heap_1.txt`):
+/// the most preferred ending. Says what was skipped.
+fn dedupe(found: Vec<PathBuf>, what: &Path, notes: &mut Vec<String>) -> Vec<PathBuf> {
+    let names: Vec<String> = found.iter().map(|p| file_name(p)).collect();
+    let mut best: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for n in &names {
+        let (stem, rank) = stem_and_rank(n);
+        let e = best.entry(stem).or_insert(rank);
+        *e = (*e).min(rank);
+    }
+    let mut kept = Vec::new();
+    let mut skipped = Vec::new();
+    for (p, n) in found.iter().zip(&names) {
+        let (stem, rank) = stem_and_rank(n);
+        if best[stem] == rank {
+            kept.push(p.clone());
+        } else {
+            skipped.push(n.as_str());
+        }
+    }
+    if !skipped.is_empty() {
+        let took: std::collections::BTreeSet<&str> = kept
+            .iter()
+            .map(|p| ending(&file_name(p)).unwrap_or("(no ending)"))
+            .collect();
+        notes.push(format!(
+            "{}: the same snapshots are saved in several formats; took {} and skipped {}",
+            what.display(),
+            took.into_iter().collect::<Vec<_>>().join(", "),
+            list(&skipped)
+        ));
+    }
+    kept
+}
+
+fn list(names: &[&str]) -> String {
+    let mut s = names.iter().take(4).copied().collect::<Vec<_>>().join(", ");
+    if names.len() > 4 {
+        s.push_str(&format!(" and {} more", names.len() - 4));
+    }
+    s
+}
+
+/// The profile paths the arguments name, and what the user should know about how they were
+/// found.
+#[derive(Clone, Debug, Default)]
+pub struct Expanded {
+    /// The inputs, in order.
+    pub paths: Vec<PathBuf>,
+    /// Files skipped and formats chosen.
+    pub notes: Vec<String>,
 }
 
 /// Expands the command line's profile arguments, keeping their order.
 pub fn expand(args: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
-    let mut out = Vec::new();
+    Ok(expand_noting(args)?.paths)
+}
+
+/// Expands the command line's profile arguments, keeping their order: files as they are, `-`,
+/// directories (the files inside that are profiles by their content, in natural order), and
+/// `*`/`?` patterns (in natural order). One snapshot saved in several formats is taken once.
+pub fn expand_noting(args: &[PathBuf]) -> Result<Expanded, InputError> {
+    let mut out = Expanded::default();
     for a in args {
         if a.as_os_str() == "-" {
-            out.push(a.clone());
+            out.paths.push(a.clone());
             continue;
         }
         if a.is_dir() {
-            let mut found = sorted_entries(a, looks_like_profile_name)?;
-            let best = PROFILE_ENDINGS.iter().find(|e| {
-                found.iter().any(|p| {
-                    ending(&p.file_name().unwrap_or_default().to_string_lossy()) == Some(**e)
-                })
-            });
-            if let Some(best) = best {
-                found.retain(|p| {
-                    ending(&p.file_name().unwrap_or_default().to_string_lossy()) == Some(*best)
-                });
-            }
+            let all = sorted_entries(a, |_| true)?;
+            let (found, others): (Vec<PathBuf>, Vec<PathBuf>) =
+                all.into_iter().partition(|p| looks_like_profile(p));
             if found.is_empty() {
                 return Err(InputError::new(
                     a,
-                    InputErrorKind::Invalid(
-                        "directory holds no profile files (*.pb.gz, *.pb, *.pprof, *.txt, ...)"
-                            .into(),
-                    ),
+                    InputErrorKind::Invalid("directory holds no heap profile files".into()),
                 ));
             }
-            out.extend(found);
+            if !others.is_empty() {
+                let names: Vec<String> = others.iter().map(|p| file_name(p)).collect();
+                let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                out.notes.push(format!(
+                    "{}: skipped {} file(s) that are not heap profiles: {}",
+                    a.display(),
+                    names.len(),
+                    list(&names)
+                ));
+            }
+            out.paths.extend(dedupe(found, a, &mut out.notes));
             continue;
         }
-        let name = a
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = file_name(a);
         if !a.exists() && (name.contains('*') || name.contains('?')) {
             let dir = match a.parent() {
                 Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -137,7 +281,7 @@ pub fn expand(args: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
                     InputErrorKind::Invalid("the pattern matches no file".into()),
                 ));
             }
-            out.extend(found);
+            out.paths.extend(dedupe(found, a, &mut out.notes));
             continue;
         }
         if !a.exists() {
@@ -149,7 +293,7 @@ pub fn expand(args: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
                 )),
             ));
         }
-        out.push(a.clone());
+        out.paths.push(a.clone());
     }
     Ok(out)
 }
@@ -178,10 +322,14 @@ mod tests {
     }
 
     #[test]
-    fn profile_names() {
-        assert!(looks_like_profile_name("heap_001.pb.gz"));
-        assert!(!looks_like_profile_name("groundtruth.json"));
-        assert!(!looks_like_profile_name(".hidden.pb"));
+    fn natural_order() {
+        let mut v = vec!["heap_10", "heap_9", "heap_1", "heap_002", "a"];
+        v.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(v, ["a", "heap_1", "heap_002", "heap_9", "heap_10"]);
+    }
+
+    #[test]
+    fn profile_endings() {
         assert_eq!(ending("heap_001.txt.gz"), Some(".txt.gz"));
         assert_eq!(ending("heap_001.pb.gz"), Some(".pb.gz"));
     }

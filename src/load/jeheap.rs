@@ -129,7 +129,7 @@ pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
         let start = sample_locs.len() as u32;
         for (i, &a) in s.addrs.iter().enumerate() {
             // Return addresses: step back onto the call (not the leaf), as pprof does.
-            let a = if i > 0 { a.wrapping_sub(1) } else { a };
+            let a = if i > 0 { a.saturating_sub(1) } else { a };
             let idx = *loc_index.entry(a).or_insert_with(|| {
                 let mapping = mappings
                     .iter()

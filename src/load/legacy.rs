@@ -73,7 +73,7 @@ fn parse_frame_comment(l: &str) -> Option<FrameComment> {
             &name[..i],
             u64::from_str_radix(&name[i + 3..], 16)
                 .ok()
-                .map(|off| addr.wrapping_sub(off)),
+                .map(|off| addr.saturating_sub(off)),
         ),
         None => (name, None),
     };
@@ -283,7 +283,7 @@ fn build(
             .addrs
             .iter()
             .enumerate()
-            .map(|(i, &a)| if i > 0 { a.wrapping_sub(1) } else { a })
+            .map(|(i, &a)| if i > 0 { a.saturating_sub(1) } else { a })
             .collect();
         let locs: Vec<u32> = adj
             .iter()
@@ -308,7 +308,7 @@ fn build(
 
     // pprof's mapping heuristics: a main binary mapped at 0x400000 plus offset starts there.
     if let Some(m) = mappings.first_mut()
-        && m.start.wrapping_sub(m.offset) == 0x400000
+        && m.start.saturating_sub(m.offset) == 0x400000
     {
         m.start = 0x400000;
         m.offset = 0;
@@ -386,7 +386,7 @@ fn assign_comments(addrs: &[u64], comments: &[FrameComment]) -> Vec<(usize, Fram
     if comments.iter().all(|c| c.name.is_none()) {
         return out;
     }
-    let matches = |c: &FrameComment, a: u64| c.addr == a || c.addr == a.wrapping_sub(1);
+    let matches = |c: &FrameComment, a: u64| c.addr == a || c.addr == a.saturating_sub(1);
     let mut j = 0;
     let mut i = 0;
     let mut seen_named = false;

@@ -35,37 +35,66 @@ pub struct Loaded {
 /// The symbolizer shared by the loading threads.
 pub type SharedSymbolizer = std::sync::Mutex<symbolize::Symbolizer>;
 
-/// Reads all bytes of `path` (`-` is standard input).
-pub fn read_input(path: &Path) -> Result<Vec<u8>, InputError> {
-    let res = if path.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin().lock().read_to_end(&mut buf).map(|_| buf)
-    } else {
-        std::fs::read(path)
-    };
-    res.map_err(|e| InputError::new(path, InputErrorKind::Io(e)))
-}
+/// The default ceiling on an input's decompressed size (`--max-input-size`).
+pub const DEFAULT_MAX_INPUT: u64 = 1 << 30;
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
+/// A reader that fails once more than `left` bytes have come through, and says so in `over`.
+struct Limited<'a, R> {
+    inner: R,
+    left: u64,
+    over: &'a std::cell::Cell<bool>,
+}
+
+impl<R: Read> Read for Limited<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            let mut probe = [0u8; 1];
+            if self.inner.read(&mut probe)? == 0 {
+                return Ok(0);
+            }
+            self.over.set(true);
+            return Err(std::io::Error::other("input size ceiling"));
+        }
+        let n = buf
+            .len()
+            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        let got = self.inner.read(&mut buf[..n])?;
+        self.left -= got as u64;
+        Ok(got)
+    }
+}
+
+/// Reads up to `n` bytes (fewer only at the end of the input).
+fn read_head(r: &mut impl Read, n: usize) -> std::io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(n);
+    r.by_ref().take(n as u64).read_to_end(&mut head)?;
+    Ok(head)
+}
+
 /// Undoes gzip when the bytes start with its magic number; returns other bytes as they are.
+/// At most [`DEFAULT_MAX_INPUT`] bytes are decompressed.
 pub fn gunzip_if_needed(path: &Path, data: Vec<u8>) -> Result<Vec<u8>, InputError> {
     if !data.starts_with(&GZIP_MAGIC) {
         return Ok(data);
     }
-    // The gzip trailer holds the uncompressed size modulo 2^32: a good capacity hint.
-    let hint = data
-        .len()
-        .checked_sub(4)
-        .map(|i| u32::from_le_bytes([data[i], data[i + 1], data[i + 2], data[i + 3]]) as usize)
-        .unwrap_or(0)
-        // A trailer is only a claim: never reserve more than a plausible ratio allows.
-        .min(data.len().saturating_mul(16))
-        .min(1 << 26);
-    let mut out = Vec::with_capacity(hint);
-    flate2::read::MultiGzDecoder::new(&data[..])
-        .read_to_end(&mut out)
-        .map_err(|e| InputError::new(path, InputErrorKind::Gzip(e)))?;
+    let over = std::cell::Cell::new(false);
+    let mut out = Vec::new();
+    Limited {
+        inner: flate2::read::MultiGzDecoder::new(&data[..]),
+        left: DEFAULT_MAX_INPUT,
+        over: &over,
+    }
+    .read_to_end(&mut out)
+    .map_err(|e| {
+        let kind = if over.get() {
+            InputErrorKind::TooLarge(DEFAULT_MAX_INPUT)
+        } else {
+            InputErrorKind::Gzip(e)
+        };
+        InputError::new(path, kind)
+    })?;
     Ok(out)
 }
 
@@ -92,6 +121,20 @@ fn looks_like_legacy_cpu(data: &[u8]) -> bool {
         })
 }
 
+fn parse_proto(data: &[u8]) -> Result<Profile, InputErrorKind> {
+    match wire::decode(data) {
+        Ok(d) => proto::resolve(d),
+        Err(wire::DecodeError::Malformed(e)) => Err(not_proto(&e)),
+        Err(wire::DecodeError::Io(e)) => Err(InputErrorKind::Io(e)),
+    }
+}
+
+fn not_proto(e: &str) -> InputErrorKind {
+    InputErrorKind::NotAProfile(format!(
+        "profile.proto decoding failed, so the file is truncated or not a profile ({e})"
+    ))
+}
+
 /// Parses profile bytes (already gunzipped) in whichever format they are in.
 pub fn parse_bytes(path: &Path, data: &[u8]) -> Result<Profile, InputError> {
     if data.is_empty() {
@@ -111,65 +154,128 @@ pub fn parse_bytes(path: &Path, data: &[u8]) -> Result<Profile, InputError> {
     if legacy::looks_like_legacy_heap(data) {
         return legacy::parse(data).map_err(|k| InputError::new(path, k));
     }
-    proto::parse(data).map_err(|k| {
-        // Text that is none of the formats above says more than a protobuf error does.
-        let head = &data[..data.len().min(512)];
-        let text = std::str::from_utf8(head).is_ok_and(|t| {
-            t.chars()
-                .all(|c| !c.is_control() || c.is_ascii_whitespace())
-        });
-        match (&k, text) {
-            (InputErrorKind::NotAProfile(_), true) => {
-                let first: String = String::from_utf8_lossy(head)
-                    .lines()
-                    .next()
-                    .unwrap_or("")
-                    .chars()
-                    .take(60)
-                    .collect();
-                InputError::new(
-                    path,
-                    InputErrorKind::NotAProfile(format!(
-                        "a text file that is not a heap profile heapdiff reads (Go or tcmalloc legacy heap, jemalloc heap_v2); it begins {first:?}"
-                    )),
-                )
-            }
-            _ => InputError::new(path, k),
-        }
+    parse_proto(data).map_err(|k| match (&k, text_error(data)) {
+        (InputErrorKind::NotAProfile(_), Some(t)) => InputError::new(path, t),
+        _ => InputError::new(path, k),
     })
+}
+
+/// For bytes that start as text but are none of the text formats, an error that says so (it
+/// says more than a protobuf error does).
+fn text_error(data: &[u8]) -> Option<InputErrorKind> {
+    let mut end = data.len().min(512);
+    while end > 0 && std::str::from_utf8(&data[..end]).is_err() && data.len() - end < 4 {
+        end -= 1;
+    }
+    let head = std::str::from_utf8(&data[..end]).ok()?;
+    if head.is_empty()
+        || head
+            .chars()
+            .any(|c| c.is_control() && !c.is_ascii_whitespace())
+    {
+        return None;
+    }
+    let first: String = head.lines().next().unwrap_or("").chars().take(60).collect();
+    Some(InputErrorKind::NotAProfile(format!(
+        "a text file that is not a heap profile heapdiff reads (Go or tcmalloc legacy heap, jemalloc heap_v2); it begins {first:?}"
+    )))
 }
 
 /// Loads one profile from a path (`-` for standard input), without symbolizing it.
 pub fn load(path: &Path) -> Result<Loaded, InputError> {
-    load_with(path, None)
+    load_with(path, None, DEFAULT_MAX_INPUT)
 }
 
 /// Reads one profile from any reader; `name` is how errors and reports call it.
-pub fn read(name: impl Into<PathBuf>, mut reader: impl Read) -> Result<Loaded, InputError> {
+pub fn read(name: impl Into<PathBuf>, reader: impl Read) -> Result<Loaded, InputError> {
     let name = name.into();
-    let mut raw = Vec::new();
-    reader
-        .read_to_end(&mut raw)
-        .map_err(|e| InputError::new(&name, InputErrorKind::Io(e)))?;
-    finish(&name, raw, None)
+    finish(&name, reader, None, DEFAULT_MAX_INPUT)
 }
 
 /// Loads one profile, naming its unsymbolized locations from local binaries when a symbolizer
-/// is given.
-pub fn load_with(path: &Path, sym: Option<&SharedSymbolizer>) -> Result<Loaded, InputError> {
-    let raw = read_input(path)?;
-    finish(path, raw, sym)
+/// is given, and refusing an input that decompresses to more than `max_input` bytes.
+pub fn load_with(
+    path: &Path,
+    sym: Option<&SharedSymbolizer>,
+    max_input: u64,
+) -> Result<Loaded, InputError> {
+    let io = |e| InputError::new(path, InputErrorKind::Io(e));
+    if path.as_os_str() == "-" {
+        return finish(path, std::io::stdin().lock(), sym, max_input);
+    }
+    let f = std::fs::File::open(path).map_err(io)?;
+    if f.metadata().map_err(io)?.is_dir() {
+        return Err(io(std::io::Error::new(
+            std::io::ErrorKind::IsADirectory,
+            "is a directory",
+        )));
+    }
+    finish(path, f, sym, max_input)
 }
 
-/// Decodes raw bytes, symbolizes (before pprof's pruning, which matches names), prunes and
-/// merges.
-fn finish(path: &Path, raw: Vec<u8>, sym: Option<&SharedSymbolizer>) -> Result<Loaded, InputError> {
-    if raw.is_empty() {
-        return Err(InputError::new(path, InputErrorKind::Empty));
+/// Decodes a stream (gzip or not, sniffing the format from its first bytes), symbolizes
+/// (before pprof's pruning, which matches names), prunes and merges. profile.proto is decoded
+/// as it streams; the text formats are read whole, within the ceiling.
+fn finish(
+    path: &Path,
+    source: impl Read,
+    sym: Option<&SharedSymbolizer>,
+    max_input: u64,
+) -> Result<Loaded, InputError> {
+    let fail = |k| InputError::new(path, k);
+    let mut source = source;
+    let magic = read_head(&mut source, 2).map_err(|e| fail(InputErrorKind::Io(e)))?;
+    if magic.is_empty() {
+        return Err(fail(InputErrorKind::Empty));
     }
-    let gzipped = raw.starts_with(&GZIP_MAGIC);
-    let data = gunzip_if_needed(path, raw)?;
-    let mut profile = parse_bytes(path, &data)?;
+    let gzipped = magic.starts_with(&GZIP_MAGIC);
+    let raw = std::io::Cursor::new(magic).chain(std::io::BufReader::new(source));
+    let plain: Box<dyn Read> = if gzipped {
+        Box::new(flate2::read::MultiGzDecoder::new(raw))
+    } else {
+        Box::new(raw)
+    };
+    let over = std::cell::Cell::new(false);
+    let mut limited = Limited {
+        inner: plain,
+        left: max_input,
+        over: &over,
+    };
+    let read_err = |e: std::io::Error| {
+        fail(if over.get() {
+            InputErrorKind::TooLarge(max_input)
+        } else if gzipped {
+            InputErrorKind::Gzip(e)
+        } else {
+            InputErrorKind::Io(e)
+        })
+    };
+    let head = read_head(&mut limited, 4096).map_err(read_err)?;
+    if head.is_empty() {
+        return Err(fail(InputErrorKind::Empty));
+    }
+    let text_format = jeheap::looks_like_jeheap(&head) || legacy::looks_like_legacy_heap(&head);
+    let mut profile = if text_format || looks_like_legacy_cpu(&head) {
+        let mut data = head;
+        limited.read_to_end(&mut data).map_err(read_err)?;
+        parse_bytes(path, &data)?
+    } else {
+        let stream = std::io::BufReader::with_capacity(
+            1 << 16,
+            std::io::Cursor::new(&head[..]).chain(&mut limited),
+        );
+        match wire::decode_stream(stream) {
+            Ok(d) => proto::resolve(d).map_err(fail)?,
+            Err(wire::DecodeError::Io(e)) => return Err(read_err(e)),
+            Err(wire::DecodeError::Malformed(e)) => {
+                // Text that is no format heapdiff reads says more than a protobuf error.
+                return Err(match text_error(&head) {
+                    Some(k) => fail(k),
+                    None => fail(not_proto(&e)),
+                });
+            }
+        }
+    };
     profile.gzipped = gzipped;
     let symbolized = match sym {
         Some(s) => s
@@ -178,7 +284,6 @@ fn finish(path: &Path, raw: Vec<u8>, sym: Option<&SharedSymbolizer>) -> Result<L
             .symbolize(&mut profile),
         None => Vec::new(),
     };
-    drop(data);
     // pprof prunes allocator frames on load; after that, samples with the same stack can be
     // summed (heapdiff keeps no labels), which makes every later stage cheaper.
     let warnings = crate::profile::prune::apply_profile_rules(&mut profile)
@@ -197,7 +302,7 @@ fn finish(path: &Path, raw: Vec<u8>, sym: Option<&SharedSymbolizer>) -> Result<L
 /// first error (in that order) is returned.
 pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Loaded>, InputError> {
     let mut out = Vec::with_capacity(paths.len());
-    load_each(paths, None, |l| out.push(l))?;
+    load_each(paths, None, DEFAULT_MAX_INPUT, |l| out.push(l))?;
     Ok(out)
 }
 
@@ -207,6 +312,7 @@ pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Loaded>, InputError> {
 pub fn load_each(
     paths: &[PathBuf],
     sym: Option<&SharedSymbolizer>,
+    max_input: u64,
     mut each: impl FnMut(Loaded),
 ) -> Result<(), InputError> {
     if paths.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
@@ -222,7 +328,7 @@ pub fn load_each(
         .max(1);
     if threads == 1 {
         for p in paths {
-            each(load_with(p, sym)?);
+            each(load_with(p, sym, max_input)?);
         }
         return Ok(());
     }
@@ -236,7 +342,9 @@ pub fn load_each(
             s.spawn(move || {
                 while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    if i >= paths.len() || tx.send((i, load_with(&paths[i], sym))).is_err() {
+                    if i >= paths.len()
+                        || tx.send((i, load_with(&paths[i], sym, max_input))).is_err()
+                    {
                         break;
                     }
                 }

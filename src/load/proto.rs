@@ -42,12 +42,8 @@ impl IdIndex {
     }
 }
 
-pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
-    let decoded = super::wire::decode(data).map_err(|e| {
-        InputErrorKind::NotAProfile(format!(
-            "profile.proto decoding failed, so the file is truncated or not a profile ({e})"
-        ))
-    })?;
+/// Resolves a decoded profile.proto's id references into table indices.
+pub(super) fn resolve(decoded: super::wire::Decoded) -> Result<Profile, InputErrorKind> {
     let p = &decoded.header;
     if p.sample_type.is_empty() {
         return Err(InputErrorKind::NotAProfile(
@@ -174,54 +170,36 @@ pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
     }
 
     let ntypes = sample_types.len();
-    let nsamples = decoded.samples.len();
-    // Every location id takes at least one byte, so the bodies' length bounds their count.
-    let id_bound: usize = decoded.samples.iter().map(|b| b.len()).sum();
-    let mut sample_locs: Vec<u32> = Vec::with_capacity(id_bound);
-    let mut sample_ranges = Vec::with_capacity(nsamples);
-    let mut values = Vec::with_capacity(nsamples * ntypes);
     let nlocs = locations.len();
-    let mut bad_id = None;
-    for (i, body) in decoded.samples.iter().enumerate() {
-        let start = sample_locs.len() as u32;
-        let n = super::wire::decode_sample(
-            body,
-            &mut |id| match loc_ids.get(id, nlocs) {
-                Some(idx) => {
-                    sample_locs.push(idx);
-                    Ok(())
-                }
-                None => {
-                    bad_id = Some(id);
-                    Err(String::new())
-                }
-            },
-            &mut values,
-        );
-        match (n, bad_id) {
-            (Err(_), Some(id)) => {
-                return Err(InputErrorKind::Invalid(format!(
-                    "sample {} refers to location id {id}, which is not in the profile",
-                    i + 1
-                )));
-            }
-            (Err(e), None) => {
-                return Err(InputErrorKind::NotAProfile(format!(
-                    "profile.proto decoding failed, so the file is truncated or not a profile ({e})"
-                )));
-            }
-            (Ok(n), _) if n != ntypes => {
-                return Err(InputErrorKind::Invalid(format!(
-                    "sample {} has {n} values but the profile declares {ntypes} sample types",
-                    i + 1
-                )));
-            }
-            _ => {}
+    let mut sample_locs: Vec<u32> = Vec::with_capacity(decoded.sample_ids.len());
+    let mut sample_ranges = Vec::with_capacity(decoded.samples.len());
+    let mut values = Vec::with_capacity(decoded.samples.len().saturating_mul(ntypes));
+    for (i, smp) in decoded.samples.iter().enumerate() {
+        let start = u32::try_from(sample_locs.len()).map_err(|_| {
+            InputErrorKind::Invalid("more stack frames than heapdiff can hold".into())
+        })?;
+        for &id in &decoded.sample_ids[smp.ids.0..smp.ids.1] {
+            let idx = loc_ids.get(id, nlocs).ok_or_else(|| {
+                InputErrorKind::Invalid(format!(
+                    "a sample refers to location id {id}, which is not in the profile"
+                ))
+            })?;
+            sample_locs.push(idx);
         }
-        sample_ranges.push((start, sample_locs.len() as u32));
+        let n = smp.values.1 - smp.values.0;
+        if n != ntypes {
+            return Err(InputErrorKind::Invalid(format!(
+                "sample {} has {n} values but the profile declares {ntypes} sample types",
+                i + 1
+            )));
+        }
+        values.extend_from_slice(&decoded.sample_values[smp.values.0..smp.values.1]);
+        let end = u32::try_from(sample_locs.len()).map_err(|_| {
+            InputErrorKind::Invalid("more stack frames than heapdiff can hold".into())
+        })?;
+        sample_ranges.push((start, end));
     }
 
-    let sample_ranges_len = sample_ranges.len();
     Ok(Profile {
         format: SourceFormat::Proto,
         sample_types,
@@ -238,7 +216,7 @@ pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
         locations,
         sample_locs,
         sample_ranges,
-        samples_in_file: sample_ranges_len,
+        samples_in_file: decoded.samples_in_file,
         values,
         gzipped: false,
     })

@@ -37,9 +37,32 @@ struct Binary {
     loader: addr2line::Loader,
 }
 
+/// A regular file mapped into memory (never read whole: a profile may name any file).
+fn map_regular(path: &Path) -> Option<memmap2::Mmap> {
+    let f = std::fs::File::open(path).ok()?;
+    if !f.metadata().ok()?.is_file() {
+        return None;
+    }
+    // SAFETY: the map is only read; a file truncated under it can fault, as with any mapped
+    // binary a debugger or symbolizer opens.
+    unsafe { memmap2::Mmap::map(&f) }.ok()
+}
+
+/// The build id in an object file's notes, without reading the rest of it.
+fn build_id_of(path: &Path) -> Option<Option<String>> {
+    let map = map_regular(path)?;
+    let file = object::File::parse(&*map).ok()?;
+    Some(file.build_id().ok().flatten().map(hex))
+}
+
+/// Whether a string is a build id (hexadecimal), and so safe to cut into a path.
+fn is_build_id(id: &str) -> bool {
+    id.len() > 2 && id.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 impl Binary {
     fn open(path: &Path) -> Option<Binary> {
-        let data = std::fs::read(path).ok()?;
+        let data = map_regular(path)?;
         let file = object::File::parse(&*data).ok()?;
         let build_id = file.build_id().ok().flatten().map(hex);
         let segments = file
@@ -191,7 +214,7 @@ impl Symbolizer {
         }
         let id = &m.build_id;
         for d in &self.opts.dirs {
-            if id.len() > 2 {
+            if is_build_id(id) {
                 c.push((
                     d.join(".build-id")
                         .join(&id[..2])
@@ -207,7 +230,7 @@ impl Symbolizer {
                 c.push((d.join(format!("{base}.debug")), true));
             }
         }
-        if id.len() > 2 {
+        if is_build_id(id) {
             c.push((
                 PathBuf::from("/usr/lib/debug/.build-id")
                     .join(&id[..2])
@@ -221,6 +244,17 @@ impl Symbolizer {
     fn resolve(&mut self, m: &Mapping) -> (Option<usize>, Resolution) {
         let mut mismatched = Vec::new();
         for (path, by_name) in self.candidates(m) {
+            // Only a file whose build id matches is opened for its symbols.
+            if !m.build_id.is_empty() && !self.opened.contains_key(&path) {
+                match build_id_of(&path) {
+                    None => continue,
+                    Some(found) if found.as_deref() != Some(m.build_id.as_str()) => {
+                        mismatched.push((path.clone(), found.unwrap_or_else(|| "none".into())));
+                        continue;
+                    }
+                    Some(_) => {}
+                }
+            }
             let Some(bi) = self.open(&path) else { continue };
             let bin = &self.binaries[bi];
             let ok = if m.build_id.is_empty() {

@@ -1,22 +1,260 @@
 //! A streaming decoder for the top level of profile.proto.
 //!
-//! Samples are most of a heap profile (524k in the corpus's largest), so they are read straight
-//! into flat arrays instead of one message with two vectors each; every other field is decoded
-//! with the prost messages in [`crate::profile::proto`]. The result is the same as
-//! `proto::Profile::decode` (a unit test checks this on real files).
+//! The message is read field by field from any reader (the gzip decoder, a file), so memory
+//! follows what the profile holds, never its raw size: samples, most of a heap profile, are
+//! decoded as they arrive into flat arrays, and samples with the same location ids are merged
+//! on the spot. Every other field is decoded with the prost messages in
+//! [`crate::profile::proto`]. No capacity is reserved from a count or length the file claims.
+//! The result is the same as `proto::Profile::decode` (a unit test checks this on real
+//! files).
+
+use std::io::{BufRead, Read};
 
 use prost::Message;
 use prost::encoding::decode_varint;
 
+use crate::profile::hash::{FxHashMap, FxHasher};
 use crate::profile::proto;
 
-/// The top-level message, with its samples left encoded until the location table is known.
+/// The top-level message. Samples are decoded as they are read, and samples with the same
+/// location ids are merged on the spot, so memory follows the distinct stacks, not the samples
+/// a file holds (or claims).
 #[derive(Default, Debug)]
-pub struct Decoded<'a> {
+pub struct Decoded {
     /// Everything but `sample`.
     pub header: proto::Profile,
-    /// The encoded body of every sample, in order.
-    pub samples: Vec<&'a [u8]>,
+    /// The location ids of every distinct sample, concatenated.
+    pub sample_ids: Vec<u64>,
+    /// The values of every distinct sample, concatenated (summed over merged samples).
+    pub sample_values: Vec<i64>,
+    /// Per distinct sample: its ids and values as `[start, end)` into the arrays above.
+    pub samples: Vec<RawSample>,
+    /// How many samples the file held.
+    pub samples_in_file: usize,
+}
+
+/// One distinct sample of [`Decoded`].
+#[derive(Clone, Copy, Debug)]
+pub struct RawSample {
+    /// Its location ids in [`Decoded::sample_ids`].
+    pub ids: (usize, usize),
+    /// Its values in [`Decoded::sample_values`].
+    pub values: (usize, usize),
+}
+
+/// Why decoding stopped.
+#[derive(Debug)]
+pub enum DecodeError {
+    /// The bytes are not a valid profile.proto.
+    Malformed(String),
+    /// Reading failed (a gzip error, the input-size ceiling, an I/O error).
+    Io(std::io::Error),
+}
+
+impl From<String> for DecodeError {
+    fn from(s: String) -> Self {
+        DecodeError::Malformed(s)
+    }
+}
+
+impl From<std::io::Error> for DecodeError {
+    fn from(e: std::io::Error) -> Self {
+        DecodeError::Io(e)
+    }
+}
+
+/// A varint read from a stream; `None` at a clean end of input.
+fn stream_varint(r: &mut impl BufRead) -> Result<Option<u64>, DecodeError> {
+    let mut v = 0u64;
+    for i in 0..10 {
+        let b = match r.fill_buf()?.first() {
+            Some(&b) => b,
+            None if i == 0 => return Ok(None),
+            None => return Err(err("a varint is cut short (truncated file?)").into()),
+        };
+        r.consume(1);
+        v |= ((b & 0x7f) as u64) << (7 * i);
+        if b < 0x80 {
+            return Ok(Some(v));
+        }
+    }
+    Err(err("a varint is longer than ten bytes").into())
+}
+
+/// Reads a length-delimited body into `buf`. The buffer grows only as bytes arrive, so a
+/// length claimed by a hostile file costs nothing it does not deliver.
+fn stream_body(r: &mut impl BufRead, buf: &mut Vec<u8>) -> Result<(), DecodeError> {
+    let n = stream_varint(r)?
+        .ok_or_else(|| err("a field runs past the end of the data (truncated file?)"))?;
+    buf.clear();
+    let got = r.by_ref().take(n).read_to_end(buf)? as u64;
+    if got < n {
+        return Err(err("a field runs past the end of the data (truncated file?)").into());
+    }
+    Ok(())
+}
+
+fn stream_skip(r: &mut impl BufRead, wire: u64, buf: &mut Vec<u8>) -> Result<(), DecodeError> {
+    match wire {
+        0 => stream_varint(r)?
+            .map(|_| ())
+            .ok_or_else(|| err("a varint is cut short (truncated file?)").into()),
+        1 | 5 => {
+            let mut b = [0u8; 8];
+            let n = if wire == 1 { 8 } else { 4 };
+            r.read_exact(&mut b[..n])
+                .map_err(|_| DecodeError::from(err("a field runs past the end of the data")))
+        }
+        2 => stream_body(r, buf),
+        w => Err(err(&format!("unsupported wire type {w}")).into()),
+    }
+}
+
+fn stream_int(r: &mut impl BufRead, wire: u64) -> Result<i64, DecodeError> {
+    if wire != 0 {
+        return Err(err(&format!("wire type {wire} for an integer")).into());
+    }
+    Ok(stream_varint(r)?.ok_or_else(|| err("a varint is cut short (truncated file?)"))? as i64)
+}
+
+fn stream_sub<M: Message + Default>(
+    r: &mut impl BufRead,
+    wire: u64,
+    what: &str,
+    buf: &mut Vec<u8>,
+) -> Result<M, DecodeError> {
+    if wire != 2 {
+        return Err(err(&format!("wire type {wire} for {what}")).into());
+    }
+    stream_body(r, buf)?;
+    M::decode(&buf[..]).map_err(|e| err(&format!("{what}: {e}")).into())
+}
+
+/// Merges samples with identical location ids (and as many values) as they are read.
+#[derive(Default)]
+struct SampleSet {
+    head: FxHashMap<u64, u32>,
+    next: Vec<u32>,
+    out: Decoded,
+    ids: Vec<u64>,
+    values: Vec<i64>,
+}
+
+impl SampleSet {
+    fn add(&mut self, body: &[u8]) -> Result<(), DecodeError> {
+        self.ids.clear();
+        self.values.clear();
+        let ids = &mut self.ids;
+        decode_sample(
+            body,
+            &mut |id| {
+                ids.push(id);
+                Ok(())
+            },
+            &mut self.values,
+        )?;
+        let mut h = FxHasher::default();
+        h.add(self.values.len() as u64);
+        for &id in &self.ids {
+            h.add(id);
+        }
+        let key = std::hash::Hasher::finish(&h);
+        let o = &mut self.out;
+        o.samples_in_file += 1;
+        let mut cur = self.head.get(&key).copied().unwrap_or(u32::MAX);
+        while cur != u32::MAX {
+            let s = o.samples[cur as usize];
+            if o.sample_ids[s.ids.0..s.ids.1] == self.ids[..]
+                && s.values.1 - s.values.0 == self.values.len()
+            {
+                for (d, v) in o.sample_values[s.values.0..s.values.1]
+                    .iter_mut()
+                    .zip(&self.values)
+                {
+                    *d = d.saturating_add(*v);
+                }
+                return Ok(());
+            }
+            cur = self.next[cur as usize];
+        }
+        let id = u32::try_from(o.samples.len())
+            .map_err(|_| err("more distinct samples than heapdiff can hold"))?;
+        let ids = (o.sample_ids.len(), o.sample_ids.len() + self.ids.len());
+        o.sample_ids.extend_from_slice(&self.ids);
+        let values = (
+            o.sample_values.len(),
+            o.sample_values.len() + self.values.len(),
+        );
+        o.sample_values.extend_from_slice(&self.values);
+        o.samples.push(RawSample { ids, values });
+        self.next
+            .push(self.head.insert(key, id).unwrap_or(u32::MAX));
+        Ok(())
+    }
+}
+
+/// Decodes a whole profile.proto message from a stream.
+pub fn decode_stream(mut r: impl BufRead) -> Result<Decoded, DecodeError> {
+    let mut set = SampleSet::default();
+    let mut buf = Vec::new();
+    while let Some(key) = stream_varint(&mut r)? {
+        let (field, wire) = (key >> 3, key & 7);
+        let h = &mut set.out.header;
+        match field {
+            0 => return Err(err("field number 0").into()),
+            1 => h
+                .sample_type
+                .push(stream_sub(&mut r, wire, "sample_type", &mut buf)?),
+            2 => {
+                if wire != 2 {
+                    return Err(err("sample is not a message").into());
+                }
+                stream_body(&mut r, &mut buf)?;
+                set.add(&buf)?;
+            }
+            3 => h
+                .mapping
+                .push(stream_sub(&mut r, wire, "mapping", &mut buf)?),
+            4 => h
+                .location
+                .push(stream_sub(&mut r, wire, "location", &mut buf)?),
+            5 => h
+                .function
+                .push(stream_sub(&mut r, wire, "function", &mut buf)?),
+            6 => {
+                if wire != 2 {
+                    return Err(err("string_table entry is not bytes").into());
+                }
+                stream_body(&mut r, &mut buf)?;
+                h.string_table.push(buf.clone());
+            }
+            7 => h.drop_frames = stream_int(&mut r, wire)?,
+            8 => h.keep_frames = stream_int(&mut r, wire)?,
+            9 => h.time_nanos = stream_int(&mut r, wire)?,
+            10 => h.duration_nanos = stream_int(&mut r, wire)?,
+            11 => h.period_type = Some(stream_sub(&mut r, wire, "period_type", &mut buf)?),
+            12 => h.period = stream_int(&mut r, wire)?,
+            13 => match wire {
+                0 => h.comment.push(stream_int(&mut r, wire)?),
+                2 => {
+                    stream_body(&mut r, &mut buf)?;
+                    let mut inner = &buf[..];
+                    while !inner.is_empty() {
+                        h.comment.push(varint(&mut inner)? as i64);
+                    }
+                }
+                w => return Err(err(&format!("wire type {w} for a repeated integer")).into()),
+            },
+            14 => h.default_sample_type = stream_int(&mut r, wire)?,
+            _ => stream_skip(&mut r, wire, &mut buf)?,
+        }
+    }
+    Ok(set.out)
+}
+
+/// Decodes a whole profile.proto message held in memory.
+pub fn decode(buf: &[u8]) -> Result<Decoded, DecodeError> {
+    decode_stream(buf)
 }
 
 /// Decodes one sample's body: location ids go through `loc` (which may reject an id), values
@@ -101,100 +339,10 @@ fn skip(buf: &mut &[u8], wire: u64) -> Result<(), String> {
     }
 }
 
-/// Reads a repeated integer field, packed (wire type 2) or not (0).
-fn repeated(buf: &mut &[u8], wire: u64, out: &mut impl FnMut(u64)) -> Result<(), String> {
-    match wire {
-        0 => {
-            out(varint(buf)?);
-            Ok(())
-        }
-        2 => {
-            let n = varint(buf)?;
-            let mut inner = take(buf, n)?;
-            while !inner.is_empty() {
-                out(varint(&mut inner)?);
-            }
-            Ok(())
-        }
-        w => Err(err(&format!("wire type {w} for a repeated integer"))),
-    }
-}
-
-fn sub<M: Message + Default>(buf: &mut &[u8], wire: u64, what: &str) -> Result<M, String> {
-    if wire != 2 {
-        return Err(err(&format!("wire type {wire} for {what}")));
-    }
-    let n = varint(buf)?;
-    M::decode(take(buf, n)?).map_err(|e| err(&format!("{what}: {e}")))
-}
-
-fn int(buf: &mut &[u8], wire: u64) -> Result<i64, String> {
-    if wire != 0 {
-        return Err(err(&format!("wire type {wire} for an integer")));
-    }
-    Ok(varint(buf)? as i64)
-}
-
-/// Decodes a whole profile.proto message.
-pub fn decode(mut buf: &[u8]) -> Result<Decoded<'_>, String> {
-    let mut d = Decoded::default();
-    // About 40 bytes per sample in Go heap profiles; a cheap capacity hint.
-    d.samples.reserve(buf.len() / 40);
-    while !buf.is_empty() {
-        let key = varint(&mut buf)?;
-        let (field, wire) = (key >> 3, key & 7);
-        match field {
-            1 => {
-                let v = sub(&mut buf, wire, "sample_type")?;
-                d.header.sample_type.push(v);
-            }
-            2 => {
-                if wire != 2 {
-                    return Err(err("sample is not a message"));
-                }
-                let n = varint(&mut buf)?;
-                d.samples.push(take(&mut buf, n)?);
-            }
-            3 => {
-                let v = sub(&mut buf, wire, "mapping")?;
-                d.header.mapping.push(v);
-            }
-            4 => {
-                let v = sub(&mut buf, wire, "location")?;
-                d.header.location.push(v);
-            }
-            5 => {
-                let v = sub(&mut buf, wire, "function")?;
-                d.header.function.push(v);
-            }
-            6 => {
-                if wire != 2 {
-                    return Err(err("string_table entry is not bytes"));
-                }
-                let n = varint(&mut buf)?;
-                let s = take(&mut buf, n)?.to_vec();
-                d.header.string_table.push(s);
-            }
-            7 => d.header.drop_frames = int(&mut buf, wire)?,
-            8 => d.header.keep_frames = int(&mut buf, wire)?,
-            9 => d.header.time_nanos = int(&mut buf, wire)?,
-            10 => d.header.duration_nanos = int(&mut buf, wire)?,
-            11 => d.header.period_type = Some(sub(&mut buf, wire, "period_type")?),
-            12 => d.header.period = int(&mut buf, wire)?,
-            13 => {
-                let mut c = Vec::new();
-                repeated(&mut buf, wire, &mut |v| c.push(v as i64))?;
-                d.header.comment.extend(c);
-            }
-            14 => d.header.default_sample_type = int(&mut buf, wire)?,
-            _ => skip(&mut buf, wire)?,
-        }
-    }
-    Ok(d)
-}
-
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
 
     #[test]
@@ -213,22 +361,28 @@ mod tests {
             let mut header = want.clone();
             header.sample.clear();
             assert_eq!(got.header, header, "{rel}");
-            assert_eq!(got.samples.len(), want.sample.len());
-            for (i, s) in want.sample.iter().enumerate() {
-                let mut ids = Vec::new();
-                let mut values = Vec::new();
-                decode_sample(
-                    got.samples[i],
-                    &mut |id| {
-                        ids.push(id);
-                        Ok(())
-                    },
-                    &mut values,
-                )
-                .unwrap();
-                assert_eq!(ids, s.location_id, "{rel} sample {i}");
-                assert_eq!(values, s.value, "{rel} sample {i}");
+            assert_eq!(got.samples_in_file, want.sample.len());
+            // Samples with the same ids are merged, their values summed.
+            let mut merged: BTreeMap<Vec<u64>, Vec<i64>> = BTreeMap::new();
+            for s in &want.sample {
+                let e = merged
+                    .entry(s.location_id.clone())
+                    .or_insert_with(|| vec![0; s.value.len()]);
+                for (d, v) in e.iter_mut().zip(&s.value) {
+                    *d += v;
+                }
             }
+            let mine: BTreeMap<Vec<u64>, Vec<i64>> = got
+                .samples
+                .iter()
+                .map(|s| {
+                    (
+                        got.sample_ids[s.ids.0..s.ids.1].to_vec(),
+                        got.sample_values[s.values.0..s.values.1].to_vec(),
+                    )
+                })
+                .collect();
+            assert_eq!(mine, merged, "{rel}");
         }
     }
 
@@ -241,5 +395,16 @@ mod tests {
             let _ = decode(&data[..cut]);
         }
         assert!(decode(&data[..data.len() - 3]).is_err());
+    }
+
+    #[test]
+    fn claimed_lengths_reserve_nothing() {
+        // A string claiming 2^62 bytes in a 12-byte input: an error, not an allocation.
+        let mut b = vec![0x32];
+        b.extend_from_slice(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x40]);
+        b.extend_from_slice(b"ab");
+        assert!(decode(&b).is_err());
+        // Field number 0 (a run of zero bytes, say) is refused at the first byte.
+        assert!(decode(&[0u8; 64]).is_err());
     }
 }

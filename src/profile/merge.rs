@@ -38,7 +38,7 @@ impl Profile {
             } else {
                 let dst = &mut values[cur as usize * n..(cur as usize + 1) * n];
                 for (d, v) in dst.iter_mut().zip(row) {
-                    *d = d.wrapping_add(*v);
+                    *d = d.saturating_add(*v);
                 }
             }
         }

@@ -21,6 +21,10 @@ use std::fmt;
 
 pub use producer::Producer;
 
+/// How the comment of a delta profile heapdiff writes (`diff --format pprof`) begins; such a
+/// profile is refused as a snapshot.
+pub const DELTA_COMMENT: &str = "heapdiff delta:";
+
 /// A sample or period type, such as `inuse_space`/`bytes`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ValueType {
@@ -206,7 +210,7 @@ impl Profile {
             .iter()
             .skip(t)
             .step_by(n.max(1))
-            .fold(0i64, |a, v| a.wrapping_add(*v))
+            .fold(0i64, |a, v| a.saturating_add(*v))
     }
 
     /// The index of the sample type called `name`, if present.

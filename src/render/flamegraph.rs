@@ -174,7 +174,7 @@ pub fn render(diff: &Diff, o: &FlameOptions, out: &mut dyn Write) -> Result<Pict
     for (k, &(b, n)) in &pairs {
         match o.mode {
             Mode::Retention => {
-                let g = n.wrapping_sub(b);
+                let g = n.saturating_sub(b);
                 if g > 0 {
                     lines.push(format!("{k} {g}"));
                     total_growth = total_growth.saturating_add(g);

@@ -42,8 +42,8 @@ pub fn pairs(
             key.push_str(&names[f.index()]);
         }
         let e = out.entry(key.clone()).or_default();
-        e.0 = e.0.wrapping_add(b);
-        e.1 = e.1.wrapping_add(n);
+        e.0 = e.0.saturating_add(b);
+        e.1 = e.1.saturating_add(n);
     }
     out
 }

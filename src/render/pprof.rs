@@ -108,10 +108,10 @@ pub fn encode(a: &Series) -> proto::Profile {
 
     let mut sample = Vec::new();
     for s in a.catalog.stack_ids() {
-        let dv = last.stacks.get(s).wrapping_sub(base.stacks.get(s));
+        let dv = last.stacks.get(s).saturating_sub(base.stacks.get(s));
         let dobj = if with_objects {
             (last.stacks.objects_of(s).unwrap_or(0))
-                .wrapping_sub(base.stacks.objects_of(s).unwrap_or(0))
+                .saturating_sub(base.stacks.objects_of(s).unwrap_or(0))
         } else {
             0
         };
@@ -134,7 +134,8 @@ pub fn encode(a: &Series) -> proto::Profile {
         unit: st.id(&t.unit),
     });
     let comment = vec![st.id(&format!(
-        "heapdiff delta: {} minus {} ({})",
+        "{} {} minus {} ({})",
+        crate::profile::DELTA_COMMENT,
         last.path.display(),
         base.path.display(),
         a.sample_type.ty

@@ -410,7 +410,7 @@ impl Catalog {
         for i in 0..p.num_samples() {
             let row = &p.values[i * n..(i + 1) * n];
             for (t, v) in totals.iter_mut().zip(row) {
-                *t = t.wrapping_add(*v);
+                *t = t.saturating_add(*v);
             }
             scratch.clear();
             for &l in p.sample_locations(i) {
@@ -425,7 +425,7 @@ impl Catalog {
                 rows.resize((s + 1) * n, 0);
             }
             for (d, v) in rows[s * n..(s + 1) * n].iter_mut().zip(row) {
-                *d = d.wrapping_add(*v);
+                *d = d.saturating_add(*v);
             }
         }
         AllValues {

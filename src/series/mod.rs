@@ -115,7 +115,7 @@ impl Series {
 
     /// Net growth of the whole profile, last minus first.
     pub fn total_delta(&self) -> i64 {
-        self.last().total().wrapping_sub(self.base().total())
+        self.last().total().saturating_sub(self.base().total())
     }
 
     /// Seconds since the first snapshot, when every snapshot has a time and times increase.
@@ -155,6 +155,8 @@ struct Pending {
     warnings: Vec<String>,
     /// The main binary (the first mapping): file and build id.
     main: Option<(String, String)>,
+    /// A delta profile heapdiff wrote (`diff --format pprof`), not a snapshot.
+    is_delta: bool,
 }
 
 impl Builder {
@@ -248,8 +250,14 @@ impl Builder {
             .mappings
             .first()
             .map(|m| (m.file.clone(), m.build_id.clone()));
+        let is_delta = inp
+            .profile
+            .comments
+            .iter()
+            .any(|c| c.starts_with(crate::profile::DELTA_COMMENT));
         let p = inp.profile;
         self.pending.push(Pending {
+            is_delta,
             arg_index: self.pending.len(),
             loaded_path: inp.path,
             format: p.format,
@@ -282,8 +290,28 @@ impl Builder {
                 self.pending.len()
             )));
         }
+        if let Some(d) = self.pending.iter().find(|p| p.is_delta) {
+            return Err(Error::Input(InputError::new(
+                &d.loaded_path,
+                crate::error::InputErrorKind::Invalid(
+                    "a delta profile written by heapdiff (diff --format pprof): it holds the difference between two snapshots, not a snapshot; diff the snapshots themselves".into(),
+                ),
+            )));
+        }
+        let mut reordered = None;
         if !self.opts.keep_order && self.pending.iter().all(|p| p.time_nanos > 0) {
             self.pending.sort_by_key(|p| p.time_nanos);
+            if self
+                .pending
+                .iter()
+                .enumerate()
+                .any(|(i, p)| p.arg_index != i)
+            {
+                reordered = Some(format!(
+                    "the profiles are ordered by their own timestamps, not as given: {} is the base (--keep-order keeps the order given)",
+                    self.pending[0].loaded_path.display()
+                ));
+            }
         }
         let cands: Vec<sample_type::Candidate> = self
             .pending
@@ -298,6 +326,7 @@ impl Builder {
             .map_err(|e: InputError| Error::Input(e))?;
         let n = self.catalog.num_stacks();
         let mut warnings = self.mismatches()?;
+        warnings.extend(reordered);
         let work = self.opts.work.clone();
         let snapshots = self
             .pending
