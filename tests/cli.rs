@@ -548,3 +548,135 @@ fn an_output_naming_an_input_is_refused() {
         assert_eq!(std::fs::read(&b).unwrap(), before);
     }
 }
+
+/// Copies the go/leak series into `dir` under the given names (snapshot i gets names[i]).
+fn leak_series_as(dir: &std::path::Path, names: &[&str]) {
+    for (i, n) in names.iter().enumerate() {
+        std::fs::copy(
+            testdata(&format!("go/leak/heap_00{}.pb.gz", i + 1)),
+            dir.join(n),
+        )
+        .unwrap();
+    }
+}
+
+/// Inputs mean what the user meant: natural order, profiles found by content, one format per
+/// snapshot in patterns as in directories.
+#[test]
+fn inputs_mean_what_the_user_meant() {
+    let dir = tempdir("natural");
+    // Named so that byte order would make heap_10 the base.
+    leak_series_as(&dir, &["heap_8", "heap_9", "heap_10", "heap_11"]);
+    std::fs::write(dir.join("notes.json"), b"{\"requests\": 3}").unwrap();
+    let got = heapdiff::load::inputs::expand_noting(std::slice::from_ref(&dir)).unwrap();
+    let names: Vec<String> = got
+        .paths
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["heap_8", "heap_9", "heap_10", "heap_11"]);
+    assert!(
+        got.notes.iter().any(|n| n.contains("notes.json")),
+        "{:?}",
+        got.notes
+    );
+    // The same snapshots saved twice: a pattern takes one format, as a directory does.
+    let dir = tempdir("twoformats");
+    for i in 1..=4 {
+        for ext in ["pb.gz", "txt.gz"] {
+            std::fs::copy(
+                testdata(&format!("go/leak/heap_00{i}.{ext}")),
+                dir.join(format!("heap_00{i}.{ext}")),
+            )
+            .unwrap();
+        }
+    }
+    for arg in [dir.clone(), dir.join("heap_*")] {
+        let got = heapdiff::load::inputs::expand_noting(&[arg]).unwrap();
+        assert_eq!(got.paths.len(), 4);
+        assert!(
+            got.paths
+                .iter()
+                .all(|p| p.to_string_lossy().ends_with(".pb.gz"))
+        );
+        assert!(
+            got.notes.iter().any(|n| n.contains("took .pb.gz")),
+            "{:?}",
+            got.notes
+        );
+    }
+    let o = run(&["diff", dir.join("heap_*").to_str().unwrap()], None);
+    assert!(stdout(&o).contains(" leak "), "{}", stdout(&o));
+}
+
+/// Work axes that cannot be right are refused; so is a binary that does not exist.
+#[test]
+fn bad_work_and_binaries_are_refused() {
+    let leak = td("go/leak");
+    for (args, msg) in [
+        (vec!["--work", "4,3,2,1"], "must not decrease"),
+        (vec!["--work", "5,5,5,5"], "must grow"),
+        (vec!["--work", "1,2"], "2 values but there are 4 profiles"),
+        (vec!["--work-step", "0"], "above 0"),
+        (vec!["--binary", "/no/such/binary"], "no such file"),
+    ] {
+        let mut a = vec!["diff"];
+        a.extend(args.iter().copied());
+        a.push(&leak);
+        let o = run(&a, None);
+        assert_eq!(o.status.code(), Some(2), "{a:?}");
+        assert!(stderr(&o).contains(msg), "{a:?}: {}", stderr(&o));
+    }
+}
+
+/// Outputs: written through a symbolic link, an existing file keeps its mode, a device or a
+/// FIFO is written into (never replaced), and stale temporary files of killed runs are swept.
+#[cfg(unix)]
+#[test]
+fn outputs_are_written_where_they_belong() {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let dir = tempdir("outputs");
+    let leak = td("go/leak");
+    let real = dir.join("real.txt");
+    std::fs::write(&real, b"old").unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::os::unix::fs::symlink("real.txt", dir.join("link.txt")).unwrap();
+    let o = run(
+        &["diff", "-o", dir.join("link.txt").to_str().unwrap(), &leak],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let link = std::fs::symlink_metadata(dir.join("link.txt")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link is still a link");
+    assert!(
+        std::fs::read_to_string(&real)
+            .unwrap()
+            .contains("main.(*hub).subscribe")
+    );
+    let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    // A device is written into.
+    let o = run(&["diff", "-o", "/dev/null", &leak], None);
+    assert!(o.status.success());
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+    // A stale temporary file of a run that no longer exists is removed.
+    let stale = dir.join(".out.txt.heapdiff-999999999.tmp");
+    std::fs::write(&stale, b"half").unwrap();
+    let o = run(
+        &["diff", "-o", dir.join("out.txt").to_str().unwrap(), &leak],
+        None,
+    );
+    assert!(o.status.success());
+    assert!(!stale.exists());
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
