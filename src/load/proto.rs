@@ -173,7 +173,7 @@ pub(super) fn resolve(decoded: super::wire::Decoded) -> Result<Profile, InputErr
     let nlocs = locations.len();
     let mut sample_locs: Vec<u32> = Vec::with_capacity(decoded.sample_ids.len());
     let mut sample_ranges = Vec::with_capacity(decoded.samples.len());
-    let mut values = Vec::with_capacity(decoded.samples.len().saturating_mul(ntypes));
+    let mut values = Vec::with_capacity(decoded.sample_values.len());
     for (i, smp) in decoded.samples.iter().enumerate() {
         let start = u32::try_from(sample_locs.len()).map_err(|_| {
             InputErrorKind::Invalid("more stack frames than heapdiff can hold".into())

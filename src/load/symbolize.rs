@@ -304,6 +304,14 @@ impl Symbolizer {
             return;
         };
         let mut named = 0;
+        // Functions with no file, by name: one lookup per location, not a scan.
+        let mut by_name: HashMap<String, u32> = p
+            .functions
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.file.is_empty())
+            .map(|(i, f)| (f.name.clone(), i as u32))
+            .collect();
         for li in locs {
             let addr = p.locations[li].address;
             let Some(sym) = self.binaries[bi].symbol_at(addr) else {
@@ -313,21 +321,19 @@ impl Symbolizer {
             // the function is runtime.goexit.
             let sym = sym.strip_suffix(".abi0").unwrap_or(sym);
             let name = format!("{:#}", rustc_demangle::demangle(sym));
-            let f = match p
-                .functions
-                .iter()
-                .position(|f| f.name == name && f.file.is_empty())
-            {
-                Some(f) => f as u32,
+            let f = match by_name.get(&name) {
+                Some(&f) => f,
                 None => {
                     p.functions.push(Function {
                         name: name.clone(),
-                        system_name: name,
+                        system_name: name.clone(),
                         file: String::new(),
                         start_line: 0,
                         synthetic: false,
                     });
-                    (p.functions.len() - 1) as u32
+                    let f = (p.functions.len() - 1) as u32;
+                    by_name.insert(name, f);
+                    f
                 }
             };
             p.locations[li].lines = vec![Line {

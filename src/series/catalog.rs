@@ -403,7 +403,11 @@ impl Catalog {
     pub fn add_profile(&mut self, p: &Profile) -> AllValues {
         let (lf, lr) = self.location_frames(p);
         let n = p.sample_types.len();
-        let mut rows: Vec<i64> = Vec::with_capacity((self.num_stacks() + p.num_samples()) * n);
+        // Rows for this profile's stacks only: memory follows what it holds, never the stacks
+        // other profiles added times this profile's number of sample types.
+        let mut rows: Vec<i64> = Vec::with_capacity(p.values.len());
+        let mut stacks: Vec<u32> = Vec::with_capacity(p.num_samples());
+        let mut row_of: Vec<u32> = Vec::new();
         let mut totals = vec![0i64; n];
         let mut scratch: Vec<FrameId> = Vec::with_capacity(64);
         self.stack_frames.reserve(p.sample_locs.len());
@@ -421,15 +425,23 @@ impl Catalog {
                 continue;
             }
             let s = self.intern_stack(&scratch).index();
-            if rows.len() < (s + 1) * n {
-                rows.resize((s + 1) * n, 0);
+            if row_of.len() <= s {
+                row_of.resize(s + 1, NONE);
             }
-            for (d, v) in rows[s * n..(s + 1) * n].iter_mut().zip(row) {
-                *d = d.saturating_add(*v);
+            if row_of[s] == NONE {
+                row_of[s] = stacks.len() as u32;
+                stacks.push(s as u32);
+                rows.extend_from_slice(row);
+            } else {
+                let r = row_of[s] as usize;
+                for (d, v) in rows[r * n..(r + 1) * n].iter_mut().zip(row) {
+                    *d = d.saturating_add(*v);
+                }
             }
         }
         AllValues {
             ntypes: n,
+            stacks,
             rows,
             totals,
         }
@@ -441,7 +453,9 @@ impl Catalog {
 pub struct AllValues {
     /// Sample types per stack.
     pub ntypes: usize,
-    /// `ntypes` values per stack, stack after stack (shorter when later stacks are absent).
+    /// The stack of each row.
+    pub stacks: Vec<u32>,
+    /// `ntypes` values per row, row after row.
     pub rows: Vec<i64>,
     /// Per sample type, the sum over all samples (including samples with no stack).
     pub totals: Vec<i64>,
@@ -450,14 +464,12 @@ pub struct AllValues {
 impl AllValues {
     /// The column for type `ty`, padded to `nstacks`.
     pub fn column(&self, ty: usize, nstacks: usize) -> Vec<i64> {
-        let mut out: Vec<i64> = self
-            .rows
-            .iter()
-            .skip(ty)
-            .step_by(self.ntypes.max(1))
-            .copied()
-            .collect();
-        out.resize(nstacks, 0);
+        let mut out = vec![0i64; nstacks];
+        for (r, &s) in self.stacks.iter().enumerate() {
+            if let Some(slot) = out.get_mut(s as usize) {
+                *slot = self.rows[r * self.ntypes + ty];
+            }
+        }
         out
     }
 
