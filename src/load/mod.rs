@@ -285,11 +285,16 @@ fn finish(
         None => Vec::new(),
     };
     // pprof prunes allocator frames on load; after that, samples with the same stack can be
-    // summed (heapdiff keeps no labels), which makes every later stage cheaper.
+    // summed (heapdiff keeps no labels), which makes every later stage cheaper. profile.proto
+    // samples were merged as they were read, so only pruning can make new duplicates.
+    let needs_merge =
+        !profile.drop_frames.is_empty() || profile.format != crate::profile::SourceFormat::Proto;
     let warnings = crate::profile::prune::apply_profile_rules(&mut profile)
         .into_iter()
         .collect();
-    profile.merge_identical_samples();
+    if needs_merge {
+        profile.merge_identical_samples();
+    }
     Ok(Loaded {
         path: path.to_path_buf(),
         profile,

@@ -43,7 +43,7 @@ impl IdIndex {
 }
 
 /// Resolves a decoded profile.proto's id references into table indices.
-pub(super) fn resolve(decoded: super::wire::Decoded) -> Result<Profile, InputErrorKind> {
+pub(super) fn resolve(mut decoded: super::wire::Decoded) -> Result<Profile, InputErrorKind> {
     let p = &decoded.header;
     if p.sample_type.is_empty() {
         return Err(InputErrorKind::NotAProfile(
@@ -171,34 +171,28 @@ pub(super) fn resolve(decoded: super::wire::Decoded) -> Result<Profile, InputErr
 
     let ntypes = sample_types.len();
     let nlocs = locations.len();
-    let mut sample_locs: Vec<u32> = Vec::with_capacity(decoded.sample_ids.len());
+    // Ids become location indices in place; the values are already in sample order.
     let mut sample_ranges = Vec::with_capacity(decoded.samples.len());
-    let mut values = Vec::with_capacity(decoded.sample_values.len());
     for (i, smp) in decoded.samples.iter().enumerate() {
-        let start = u32::try_from(sample_locs.len()).map_err(|_| {
-            InputErrorKind::Invalid("more stack frames than heapdiff can hold".into())
-        })?;
-        for &id in &decoded.sample_ids[smp.ids.0..smp.ids.1] {
-            let idx = loc_ids.get(id, nlocs).ok_or_else(|| {
-                InputErrorKind::Invalid(format!(
-                    "a sample refers to location id {id}, which is not in the profile"
-                ))
-            })?;
-            sample_locs.push(idx);
-        }
-        let n = smp.values.1 - smp.values.0;
+        let n = (smp.values.1 - smp.values.0) as usize;
         if n != ntypes {
             return Err(InputErrorKind::Invalid(format!(
                 "sample {} has {n} values but the profile declares {ntypes} sample types",
                 i + 1
             )));
         }
-        values.extend_from_slice(&decoded.sample_values[smp.values.0..smp.values.1]);
-        let end = u32::try_from(sample_locs.len()).map_err(|_| {
-            InputErrorKind::Invalid("more stack frames than heapdiff can hold".into())
-        })?;
-        sample_ranges.push((start, end));
+        sample_ranges.push(smp.ids);
     }
+    let mut sample_locs = std::mem::take(&mut decoded.sample_ids);
+    for c in &mut sample_locs {
+        let id = decoded.id(*c);
+        *c = loc_ids.get(id, nlocs).ok_or_else(|| {
+            InputErrorKind::Invalid(format!(
+                "a sample refers to location id {id}, which is not in the profile"
+            ))
+        })?;
+    }
+    let values = std::mem::take(&mut decoded.sample_values);
 
     Ok(Profile {
         format: SourceFormat::Proto,

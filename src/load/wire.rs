@@ -8,7 +8,7 @@
 //! The result is the same as `proto::Profile::decode` (a unit test checks this on real
 //! files).
 
-use std::io::{BufRead, Read};
+use std::io::BufRead;
 
 use prost::Message;
 use prost::encoding::decode_varint;
@@ -23,8 +23,11 @@ use crate::profile::proto;
 pub struct Decoded {
     /// Everything but `sample`.
     pub header: proto::Profile,
-    /// The location ids of every distinct sample, concatenated.
-    pub sample_ids: Vec<u64>,
+    /// The location ids of every distinct sample, concatenated, compacted to 32 bits: an id
+    /// below [`BIG_ID`] is itself; any other is `BIG_ID + i` for `big_ids[i]`.
+    pub sample_ids: Vec<u32>,
+    /// Location ids too large for 32 bits, in the order first seen.
+    pub big_ids: Vec<u64>,
     /// The values of every distinct sample, concatenated (summed over merged samples).
     pub sample_values: Vec<i64>,
     /// Per distinct sample: its ids and values as `[start, end)` into the arrays above.
@@ -33,13 +36,27 @@ pub struct Decoded {
     pub samples_in_file: usize,
 }
 
+/// Compacted ids at or above this stand for an entry of [`Decoded::big_ids`].
+pub const BIG_ID: u32 = 1 << 31;
+
+impl Decoded {
+    /// The location id a compacted id stands for.
+    pub fn id(&self, compact: u32) -> u64 {
+        if compact < BIG_ID {
+            compact as u64
+        } else {
+            self.big_ids[(compact - BIG_ID) as usize]
+        }
+    }
+}
+
 /// One distinct sample of [`Decoded`].
 #[derive(Clone, Copy, Debug)]
 pub struct RawSample {
     /// Its location ids in [`Decoded::sample_ids`].
-    pub ids: (usize, usize),
+    pub ids: (u32, u32),
     /// Its values in [`Decoded::sample_values`].
-    pub values: (usize, usize),
+    pub values: (u32, u32),
 }
 
 /// Why decoding stopped.
@@ -65,6 +82,19 @@ impl From<std::io::Error> for DecodeError {
 
 /// A varint read from a stream; `None` at a clean end of input.
 fn stream_varint(r: &mut impl BufRead) -> Result<Option<u64>, DecodeError> {
+    // Fast path: the whole varint is in the buffer.
+    let avail = r.fill_buf()?;
+    if avail.is_empty() {
+        return Ok(None);
+    }
+    if avail.len() >= 10 || avail.last().is_some_and(|b| *b < 0x80) {
+        let mut slice = avail;
+        let before = slice.len();
+        let v = varint(&mut slice)?;
+        let used = before - slice.len();
+        r.consume(used);
+        return Ok(Some(v));
+    }
     let mut v = 0u64;
     for i in 0..10 {
         let b = match r.fill_buf()?.first() {
@@ -81,16 +111,48 @@ fn stream_varint(r: &mut impl BufRead) -> Result<Option<u64>, DecodeError> {
     Err(err("a varint is longer than ten bytes").into())
 }
 
-/// Reads a length-delimited body into `buf`. The buffer grows only as bytes arrive, so a
-/// length claimed by a hostile file costs nothing it does not deliver.
-fn stream_body(r: &mut impl BufRead, buf: &mut Vec<u8>) -> Result<(), DecodeError> {
+/// Hands a length-delimited body to `f`: straight from the stream's buffer when it is there
+/// whole, else gathered into `buf`, which grows only as bytes arrive (a length claimed by a
+/// hostile file costs nothing it does not deliver).
+fn with_body<R: BufRead, T>(
+    r: &mut R,
+    buf: &mut Vec<u8>,
+    f: impl FnOnce(&[u8]) -> Result<T, DecodeError>,
+) -> Result<T, DecodeError> {
     let n = stream_varint(r)?
         .ok_or_else(|| err("a field runs past the end of the data (truncated file?)"))?;
-    buf.clear();
-    let got = r.by_ref().take(n).read_to_end(buf)? as u64;
-    if got < n {
-        return Err(err("a field runs past the end of the data (truncated file?)").into());
+    let avail = r.fill_buf()?;
+    if (avail.len() as u64) >= n {
+        let n = n as usize;
+        let out = f(&avail[..n]);
+        r.consume(n);
+        return out;
     }
+    buf.clear();
+    let mut need = n;
+    while need > 0 {
+        let chunk = r.fill_buf()?;
+        if chunk.is_empty() {
+            return Err(err("a field runs past the end of the data (truncated file?)").into());
+        }
+        let k = chunk.len().min(usize::try_from(need).unwrap_or(usize::MAX));
+        buf.extend_from_slice(&chunk[..k]);
+        r.consume(k);
+        need -= k as u64;
+    }
+    f(buf)
+}
+
+/// Reads a length-delimited body into `buf`.
+fn stream_body(r: &mut impl BufRead, buf: &mut Vec<u8>) -> Result<(), DecodeError> {
+    let mut out = std::mem::take(buf);
+    let mut tmp = Vec::new();
+    with_body(r, &mut tmp, |b| {
+        out.clear();
+        out.extend_from_slice(b);
+        Ok(())
+    })?;
+    *buf = out;
     Ok(())
 }
 
@@ -105,7 +167,7 @@ fn stream_skip(r: &mut impl BufRead, wire: u64, buf: &mut Vec<u8>) -> Result<(),
             r.read_exact(&mut b[..n])
                 .map_err(|_| DecodeError::from(err("a field runs past the end of the data")))
         }
-        2 => stream_body(r, buf),
+        2 => with_body(r, buf, |_| Ok(())),
         w => Err(err(&format!("unsupported wire type {w}")).into()),
     }
 }
@@ -126,8 +188,9 @@ fn stream_sub<M: Message + Default>(
     if wire != 2 {
         return Err(err(&format!("wire type {wire} for {what}")).into());
     }
-    stream_body(r, buf)?;
-    M::decode(&buf[..]).map_err(|e| err(&format!("{what}: {e}")).into())
+    with_body(r, buf, |b| {
+        M::decode(b).map_err(|e| err(&format!("{what}: {e}")).into())
+    })
 }
 
 /// Merges samples with identical location ids (and as many values) as they are read.
@@ -136,7 +199,8 @@ struct SampleSet {
     head: FxHashMap<u64, u32>,
     next: Vec<u32>,
     out: Decoded,
-    ids: Vec<u64>,
+    big: FxHashMap<u64, u32>,
+    ids: Vec<u32>,
     values: Vec<i64>,
 }
 
@@ -145,10 +209,18 @@ impl SampleSet {
         self.ids.clear();
         self.values.clear();
         let ids = &mut self.ids;
+        let (big, big_ids) = (&mut self.big, &mut self.out.big_ids);
         decode_sample(
             body,
             &mut |id| {
-                ids.push(id);
+                let c = match u32::try_from(id) {
+                    Ok(c) if c < BIG_ID => c,
+                    _ => *big.entry(id).or_insert_with(|| {
+                        big_ids.push(id);
+                        BIG_ID.saturating_add(big_ids.len() as u32 - 1)
+                    }),
+                };
+                ids.push(c);
                 Ok(())
             },
             &mut self.values,
@@ -156,7 +228,7 @@ impl SampleSet {
         let mut h = FxHasher::default();
         h.add(self.values.len() as u64);
         for &id in &self.ids {
-            h.add(id);
+            h.add(id as u64);
         }
         let key = std::hash::Hasher::finish(&h);
         let o = &mut self.out;
@@ -164,13 +236,10 @@ impl SampleSet {
         let mut cur = self.head.get(&key).copied().unwrap_or(u32::MAX);
         while cur != u32::MAX {
             let s = o.samples[cur as usize];
-            if o.sample_ids[s.ids.0..s.ids.1] == self.ids[..]
-                && s.values.1 - s.values.0 == self.values.len()
-            {
-                for (d, v) in o.sample_values[s.values.0..s.values.1]
-                    .iter_mut()
-                    .zip(&self.values)
-                {
+            let (i0, i1) = (s.ids.0 as usize, s.ids.1 as usize);
+            let (v0, v1) = (s.values.0 as usize, s.values.1 as usize);
+            if o.sample_ids[i0..i1] == self.ids[..] && v1 - v0 == self.values.len() {
+                for (d, v) in o.sample_values[v0..v1].iter_mut().zip(&self.values) {
                     *d = d.saturating_add(*v);
                 }
                 return Ok(());
@@ -179,11 +248,15 @@ impl SampleSet {
         }
         let id = u32::try_from(o.samples.len())
             .map_err(|_| err("more distinct samples than heapdiff can hold"))?;
-        let ids = (o.sample_ids.len(), o.sample_ids.len() + self.ids.len());
+        let too_many = || err("more stack frames or values than heapdiff can hold");
+        let ids = (
+            u32::try_from(o.sample_ids.len()).map_err(|_| too_many())?,
+            u32::try_from(o.sample_ids.len() + self.ids.len()).map_err(|_| too_many())?,
+        );
         o.sample_ids.extend_from_slice(&self.ids);
         let values = (
-            o.sample_values.len(),
-            o.sample_values.len() + self.values.len(),
+            u32::try_from(o.sample_values.len()).map_err(|_| too_many())?,
+            u32::try_from(o.sample_values.len() + self.values.len()).map_err(|_| too_many())?,
         );
         o.sample_values.extend_from_slice(&self.values);
         o.samples.push(RawSample { ids, values });
@@ -209,8 +282,7 @@ pub fn decode_stream(mut r: impl BufRead) -> Result<Decoded, DecodeError> {
                 if wire != 2 {
                     return Err(err("sample is not a message").into());
                 }
-                stream_body(&mut r, &mut buf)?;
-                set.add(&buf)?;
+                with_body(&mut r, &mut buf, |b| set.add(b))?;
             }
             3 => h
                 .mapping
@@ -225,8 +297,8 @@ pub fn decode_stream(mut r: impl BufRead) -> Result<Decoded, DecodeError> {
                 if wire != 2 {
                     return Err(err("string_table entry is not bytes").into());
                 }
-                stream_body(&mut r, &mut buf)?;
-                h.string_table.push(buf.clone());
+                let s = with_body(&mut r, &mut buf, |b| Ok(b.to_vec()))?;
+                h.string_table.push(s);
             }
             7 => h.drop_frames = stream_int(&mut r, wire)?,
             8 => h.keep_frames = stream_int(&mut r, wire)?,
@@ -377,8 +449,11 @@ mod tests {
                 .iter()
                 .map(|s| {
                     (
-                        got.sample_ids[s.ids.0..s.ids.1].to_vec(),
-                        got.sample_values[s.values.0..s.values.1].to_vec(),
+                        got.sample_ids[s.ids.0 as usize..s.ids.1 as usize]
+                            .iter()
+                            .map(|&c| got.id(c))
+                            .collect::<Vec<u64>>(),
+                        got.sample_values[s.values.0 as usize..s.values.1 as usize].to_vec(),
                     )
                 })
                 .collect();
