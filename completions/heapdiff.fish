@@ -38,6 +38,10 @@ short\t'As `go tool pprof` prints them by default'"
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l max-input-size -d 'Refuse an input that decompresses to more than SIZE (a gzip bomb ends with one line naming the file)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l binary -d 'A binary (or its debug file) to symbolize addresses with, matched to the profile\'s mappings by build id (by file name when a mapping has none). Repeatable' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l symbols-dir -d 'A directory to search for binaries by build id (DIR/.build-id/xx/rest.debug, DIR/xx/rest.debug, DIR/BUILDID) and by name. Repeatable' -r -F
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l focus -d 'Keep only samples with a frame whose function, file or mapping matches REGEX (pprof\'s -focus)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l ignore -d 'Drop samples with a frame whose function, file or mapping matches REGEX (pprof\'s -ignore)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l hide -d 'Remove frames that match REGEX from every stack (pprof\'s -hide)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l show -d 'Keep only frames that match REGEX in every stack (pprof\'s -show)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned text for a terminal (the default)'
 json\t'The full report as a versioned JSON document'
 csv\t'One row per ranked unit (site, function or stack), exact integers'
@@ -72,6 +76,10 @@ short\t'As `go tool pprof` prints them by default'"
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l max-input-size -d 'Refuse an input that decompresses to more than SIZE (a gzip bomb ends with one line naming the file)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l binary -d 'A binary (or its debug file) to symbolize addresses with, matched to the profile\'s mappings by build id (by file name when a mapping has none). Repeatable' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l symbols-dir -d 'A directory to search for binaries by build id (DIR/.build-id/xx/rest.debug, DIR/xx/rest.debug, DIR/BUILDID) and by name. Repeatable' -r -F
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l focus -d 'Keep only samples with a frame whose function, file or mapping matches REGEX (pprof\'s -focus)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l ignore -d 'Drop samples with a frame whose function, file or mapping matches REGEX (pprof\'s -ignore)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l hide -d 'Remove frames that match REGEX from every stack (pprof\'s -hide)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l show -d 'Keep only frames that match REGEX in every stack (pprof\'s -show)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -s o -l output -d 'Write the SVG to FILE (replaced atomically; `-` or absent: standard output)' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l mode -d 'What to draw' -r -f -a "retention\t'Widths are each stack\'s growth; colours show how much growth flows through a frame'
 differential\t'Two counts per stack (first, last): red grew, blue shrank; widths from the last profile'
@@ -107,6 +115,10 @@ complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l app -d 'Treat
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l lib -d 'Treat frames whose name or file matches REGEX as library code: a leak site only when a stack has no application frame (repeatable)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l binary -d 'A binary (or its debug file) to symbolize addresses with, matched to the profile\'s mappings by build id (by file name when a mapping has none). Repeatable' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l symbols-dir -d 'A directory to search for binaries by build id (DIR/.build-id/xx/rest.debug, DIR/xx/rest.debug, DIR/BUILDID) and by name. Repeatable' -r -F
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l focus -d 'Keep only samples with a frame whose function, file or mapping matches REGEX (pprof\'s -focus)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l ignore -d 'Drop samples with a frame whose function, file or mapping matches REGEX (pprof\'s -ignore)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l hide -d 'Remove frames that match REGEX from every stack (pprof\'s -hide)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l show -d 'Keep only frames that match REGEX in every stack (pprof\'s -show)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l color -d 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"

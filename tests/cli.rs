@@ -680,3 +680,53 @@ fn outputs_are_written_where_they_belong() {
         .collect();
     assert!(leftovers.is_empty());
 }
+
+/// pprof's filters on the command line: the header says what is on and what it kept; show
+/// and flamegraph take them too; a bad expression is one line naming the flag.
+#[test]
+fn filters_on_the_command_line() {
+    let leak = td("go/leak");
+    let o = run(&["diff", "--focus", "subscribe", &leak], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("note: filters on (--focus=subscribe): the last profile keeps"),
+        "{out}"
+    );
+    assert!(out.lines().filter(|l| l.contains("main.")).count() >= 1);
+    let o = run(&["diff", "--ignore", "subscribe", &leak], None);
+    assert!(
+        !stdout(&o).contains("main.(*hub).subscribe"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(
+        &["diff", "--focus", "no-such-function-anywhere", &leak],
+        None,
+    );
+    assert!(
+        stdout(&o).contains("--focus matched no frame"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&["flamegraph", "--hide", "^runtime\\.", &leak], None);
+    assert!(o.status.success());
+    assert!(!stdout(&o).contains("runtime.main"));
+    let o = run(
+        &["show", "--show", "^main\\.", &td("go/leak/heap_004.pb.gz")],
+        None,
+    );
+    assert!(o.status.success());
+    assert!(
+        stdout(&o).contains("filters on (--show=^main\\.)"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&["diff", "--focus", "(", &leak], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with("heapdiff: error: --focus \"(\""),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -373,3 +373,60 @@ fn go_series_stay_exact_with_pprof_names() {
         true,
     );
 }
+
+/// pprof's four filters, on three corpus pairs: per-function flat and cum deltas equal
+/// `go tool pprof -top -diff_base` with the same filter, row for row (refs made by
+/// `testdata/gen/filters/refs.sh`).
+#[test]
+fn filters_match_pprof() {
+    let Some(c) = corpus() else { return };
+    let refs = root().join("tests/data/filters");
+    let mut checked = 0;
+    for (series, first, last) in [
+        ("go/linear_leak", "heap_001.pb.gz", "heap_007.pb.gz"),
+        ("go/mixed", "heap_001.pb.gz", "heap_008.pb.gz"),
+        ("node", "heap_001.pb.gz", "heap_007.pb.gz"),
+    ] {
+        let name = series.replace('/', "_");
+        for filter in ["focus", "ignore", "hide", "show"] {
+            let args = read(&refs.join(format!("{name}.{filter}.args")));
+            let re = args.trim_end().split_once('\t').unwrap().1;
+            let re = Some(re);
+            let none = None;
+            let (focus, ignore, hide, show) = match filter {
+                "focus" => (re, none, none, none),
+                "ignore" => (none, re, none, none),
+                "hide" => (none, none, re, none),
+                _ => (none, none, none, re),
+            };
+            let filters =
+                heapdiff::profile::filter::Filters::new(focus, ignore, hide, show).unwrap();
+            let loaded =
+                heapdiff::load::load_all(&[c.join(series).join(first), c.join(series).join(last)])
+                    .unwrap();
+            let a = heapdiff::series::Series::build(
+                loaded,
+                &heapdiff::series::Options {
+                    sample_index: Some("inuse_space".parse().unwrap()),
+                    filters,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            let (rows, accounting) = parse_top(&read(&refs.join(format!("{name}.{filter}.txt"))));
+            let mine = function_deltas(&a);
+            let want: BTreeMap<String, (i64, i64)> = rows
+                .into_iter()
+                .map(|r| (r.name, (r.flat, r.cum)))
+                .filter(|(_, v)| *v != (0, 0))
+                .collect();
+            assert_eq!(mine, want, "{series} --{filter}");
+            if let Some(acc) = accounting {
+                let flat: i64 = mine.values().map(|v| v.0).sum();
+                assert_eq!(flat, acc, "{series} --{filter}: accounting");
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 12);
+}

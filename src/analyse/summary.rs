@@ -6,7 +6,6 @@ use crate::error::Error;
 use crate::load::Loaded;
 use crate::load::symbolize::Resolution;
 use crate::profile::machinery::SiteRules;
-use crate::profile::sample_type::SampleIndex;
 use crate::profile::{Producer, SourceFormat, ValueType};
 use crate::series::{self, Series};
 
@@ -95,7 +94,7 @@ pub struct Summary {
 /// Gathers the summary of one loaded profile.
 pub fn summarize(
     loaded: Loaded,
-    sample_index: Option<SampleIndex>,
+    options: series::Options,
     rules: &SiteRules,
     top: usize,
 ) -> Result<Summary, Error> {
@@ -179,13 +178,12 @@ pub fn summarize(
         top_sites: Vec::new(),
         notes,
     };
-    let series = Series::build(
-        vec![loaded],
-        &series::Options {
-            sample_index,
-            ..Default::default()
-        },
-    )?;
+    let loaded_warnings = loaded.warnings.len();
+    let series = Series::build(vec![loaded], &options)?;
+    // The series repeats the profile's own warnings (already in the notes) after its own.
+    let own = series.warnings.len().saturating_sub(loaded_warnings);
+    let mut notes = partial.notes.clone();
+    notes.extend(series.warnings[..own].iter().cloned());
     let sites = SiteMap::new(&series.catalog, rules, series.producer());
     let mut by_site = vec![0i64; series.catalog.frames.len()];
     for s in series.catalog.stack_ids() {
@@ -217,6 +215,7 @@ pub fn summarize(
     Ok(Summary {
         chosen_sample_type: series.sample_type.clone(),
         top_sites,
+        notes,
         ..partial
     })
 }

@@ -83,6 +83,31 @@ pub struct ProfileOptions {
 
     #[command(flatten)]
     pub symbols: SymbolArgs,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+}
+
+/// pprof's sample filters.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FilterArgs {
+    /// Keep only samples with a frame whose function, file or mapping matches REGEX
+    /// (pprof's -focus).
+    #[arg(long, value_name = "REGEX", help_heading = "Filters")]
+    pub focus: Option<String>,
+
+    /// Drop samples with a frame whose function, file or mapping matches REGEX (pprof's
+    /// -ignore).
+    #[arg(long, value_name = "REGEX", help_heading = "Filters")]
+    pub ignore: Option<String>,
+
+    /// Remove frames that match REGEX from every stack (pprof's -hide).
+    #[arg(long, value_name = "REGEX", help_heading = "Filters")]
+    pub hide: Option<String>,
+
+    /// Keep only frames that match REGEX in every stack (pprof's -show).
+    #[arg(long, value_name = "REGEX", help_heading = "Filters")]
+    pub show: Option<String>,
 }
 
 /// Where to find binaries for unsymbolized profiles.
@@ -333,6 +358,9 @@ pub struct ShowArgs {
 
     #[command(flatten)]
     pub symbols: SymbolArgs,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

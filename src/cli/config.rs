@@ -100,6 +100,8 @@ pub struct ShowConfig {
     pub color: bool,
     /// The ceiling on the input's decompressed size.
     pub max_input_size: u64,
+    /// pprof's sample filters.
+    pub filters: heapdiff::profile::filter::Filters,
 }
 
 fn rules(a: &SiteArgs) -> anyhow::Result<SiteRules> {
@@ -175,14 +177,24 @@ fn profiles(
     Ok(paths)
 }
 
-fn series_options(p: &ProfileOptions, work: Option<Work>) -> series::Options {
-    series::Options {
+fn filters(f: &super::args::FilterArgs) -> anyhow::Result<heapdiff::profile::filter::Filters> {
+    Ok(heapdiff::profile::filter::Filters::new(
+        f.focus.as_deref(),
+        f.ignore.as_deref(),
+        f.hide.as_deref(),
+        f.show.as_deref(),
+    )?)
+}
+
+fn series_options(p: &ProfileOptions, work: Option<Work>) -> anyhow::Result<series::Options> {
+    Ok(series::Options {
         sample_index: p.sample_index.clone(),
         lines: p.lines,
         keep_order: p.keep_order,
         short_names: p.names == super::args::NamesArg::Short,
+        filters: filters(&p.filters)?,
         work,
-    }
+    })
 }
 
 impl DiffConfig {
@@ -207,7 +219,7 @@ impl DiffConfig {
         }
         Ok(DiffConfig {
             options: DiffOptions {
-                series: series_options(&a.input, work),
+                series: series_options(&a.input, work)?,
                 symbols: symbols(&a.input.symbols)?,
                 by: a.by.into(),
                 rules,
@@ -251,7 +263,7 @@ impl FlameConfig {
         };
         Ok(FlameConfig {
             options: DiffOptions {
-                series: series_options(&a.input, None),
+                series: series_options(&a.input, None)?,
                 symbols: symbols(&a.input.symbols)?,
                 by: heapdiff::By::Site,
                 rules,
@@ -298,6 +310,7 @@ impl ShowConfig {
             format: a.format,
             color: use_color(color) && target == Target::Stdout && a.format == ShowFormat::Table,
             max_input_size: a.max_input_size.max(0) as u64,
+            filters: filters(&a.filters)?,
             target,
         })
     }

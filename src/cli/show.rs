@@ -14,8 +14,16 @@ pub fn run(c: &ShowConfig) -> anyhow::Result<Exit> {
     let mut loaded = load::load_with(&c.path, Some(&sym), c.max_input_size)?;
     let sym = sym.into_inner().unwrap_or_else(|e| e.into_inner());
     loaded.warnings.extend(sym.warnings);
-    let summary =
-        heapdiff::analyse::summary::summarize(loaded, c.sample_index.clone(), &c.rules, c.top)?;
+    let summary = heapdiff::analyse::summary::summarize(
+        loaded,
+        heapdiff::series::Options {
+            sample_index: c.sample_index.clone(),
+            filters: c.filters.clone(),
+            ..Default::default()
+        },
+        &c.rules,
+        c.top,
+    )?;
     let mut bytes = Vec::new();
     match c.format {
         ShowFormat::Table => render::show::render(&summary, c.color, &mut bytes)?,

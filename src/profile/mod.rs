@@ -9,6 +9,7 @@
 //!
 //! This module imports nothing else of heapdiff's but the hasher; every later stage reads it.
 
+pub mod filter;
 pub mod hash;
 pub mod machinery;
 mod merge;

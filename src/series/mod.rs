@@ -35,6 +35,8 @@ pub struct Options {
     pub keep_order: bool,
     /// Name frames as `go tool pprof` prints them by default (see [`FrameOptions`]).
     pub short_names: bool,
+    /// pprof's sample filters (`--focus`, `--ignore`, `--hide`, `--show`).
+    pub filters: crate::profile::filter::Filters,
     /// The work done at each snapshot, when known.
     pub work: Option<Work>,
 }
@@ -157,6 +159,10 @@ struct Pending {
     main: Option<(String, String)>,
     /// A delta profile heapdiff wrote (`diff --format pprof`), not a snapshot.
     is_delta: bool,
+    /// Per sample type, the total before the filters.
+    unfiltered: Vec<i64>,
+    /// What the filters matched.
+    matched: crate::profile::filter::Matched,
 }
 
 impl Builder {
@@ -242,7 +248,11 @@ impl Builder {
     }
 
     /// Adds the next input.
-    pub fn add(&mut self, inp: Loaded) {
+    pub fn add(&mut self, mut inp: Loaded) {
+        let unfiltered = (0..inp.profile.sample_types.len())
+            .map(|t| inp.profile.total(t))
+            .collect();
+        let matched = self.opts.filters.apply(&mut inp.profile);
         let values = self.catalog.add_profile(&inp.profile);
         let producer = inp.profile.producer();
         let main = inp
@@ -258,6 +268,8 @@ impl Builder {
         let p = inp.profile;
         self.pending.push(Pending {
             is_delta,
+            unfiltered,
+            matched,
             arg_index: self.pending.len(),
             loaded_path: inp.path,
             format: p.format,
@@ -327,6 +339,30 @@ impl Builder {
         let n = self.catalog.num_stacks();
         let mut warnings = self.mismatches()?;
         warnings.extend(reordered);
+        let f = &self.opts.filters;
+        if !f.is_empty() {
+            let last = self.pending.last().expect("at least one profile");
+            let i = sel.index[self.pending.len() - 1];
+            let unit = &sel.sample_type.unit;
+            warnings.push(format!(
+                "filters on ({}): the last profile keeps {} of {}",
+                f.describe(),
+                crate::units::value(last.values.totals[i], unit),
+                crate::units::value(last.unfiltered[i], unit)
+            ));
+            let any = |g: fn(&crate::profile::filter::Matched) -> bool| {
+                self.pending.iter().any(|p| g(&p.matched))
+            };
+            for (on, hit, flag) in [
+                (f.focus.is_some(), any(|m| m.focus), "--focus"),
+                (f.ignore.is_some(), any(|m| m.ignore), "--ignore"),
+                (f.hide.is_some(), any(|m| m.hide), "--hide"),
+            ] {
+                if on && !hit {
+                    warnings.push(format!("{flag} matched no frame"));
+                }
+            }
+        }
         let work = self.opts.work.clone();
         let snapshots = self
             .pending
