@@ -47,6 +47,7 @@ Register-ArgumentCompleter -Native -CommandName 'heapdiff' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE instead of standard output (replaced atomically; `-` is standard output)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE instead of standard output (replaced atomically; `-` is standard output)')
             [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'Rows the table and Markdown show (JSON, CSV and pprof always hold every change); 0 prints a one-line summary')
+            [CompletionResult]::new('--paths', '--paths', [CompletionResultType]::ParameterName, 'Call paths the table and Markdown show under each leak or growing site, largest first, as `← caller ← caller` with runs of library frames folded (JSON holds every path)')
             [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'What one ranked row stands for: the leak site (the first application frame from the leaf), the leaf function (pprof''s flat), or the whole stack')
             [CompletionResult]::new('--skip', '--skip', [CompletionResultType]::ParameterName, 'Also treat frames matching REGEX as machinery, never a leak site (repeatable)')
             [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Never treat frames matching REGEX as machinery, even when a built-in list does (repeatable)')

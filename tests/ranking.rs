@@ -516,3 +516,54 @@ fn testdata_node_series_from_v8() {
     let per = r.units[0].per_unit.unwrap();
     assert!((300.0..700.0).contains(&per), "{per}");
 }
+
+/// Every site of the corpus's leak series carries its call paths in JSON: each ends (below
+/// the allocator frames) at the site, and their growths add up to the site's growth.
+#[test]
+fn call_paths_end_at_the_site_and_add_up() {
+    let Some((c, g)) = groundtruth() else { return };
+    let mut checked = 0;
+    for (name, s) in g["series"].as_object().unwrap() {
+        if s["leak_functions"].as_array().is_none_or(|a| a.is_empty()) {
+            continue;
+        }
+        let dir = c.join(s["dir"].as_str().unwrap());
+        let o = run(
+            &["diff", "-f", "json", dir.join("*.pb.gz").to_str().unwrap()],
+            None,
+        );
+        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let table = v["frames"].as_array().unwrap();
+        for site in v["sites"].as_array().unwrap() {
+            let paths = site["paths"].as_array().unwrap();
+            assert!(
+                !paths.is_empty(),
+                "{name}: {} has no path",
+                site["function"]
+            );
+            let sum: i64 = paths.iter().map(|p| p["growth"].as_i64().unwrap()).sum();
+            assert_eq!(
+                sum,
+                site["delta"].as_i64().unwrap(),
+                "{name}: {}",
+                site["function"]
+            );
+            for p in paths {
+                let frames = p["frames"].as_array().unwrap();
+                let at = frames[p["site"].as_u64().unwrap() as usize]
+                    .as_u64()
+                    .unwrap();
+                let frame = &table[at as usize];
+                assert_eq!(frame["function"], site["function"], "{name}");
+                // Below the site: only library and machinery frames, down to the allocator.
+                for f in &frames[p["site"].as_u64().unwrap() as usize + 1..] {
+                    let kind = &table[f.as_u64().unwrap() as usize]["kind"];
+                    assert_ne!(kind, "application", "{name}: {}", site["function"]);
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "checked {checked} sites");
+}

@@ -10,6 +10,7 @@
 pub mod functions;
 pub mod gates;
 pub mod noise;
+pub mod paths;
 pub mod rank;
 pub mod sites;
 pub mod summary;
@@ -53,6 +54,7 @@ pub fn diff(series: Series, opts: &Options) -> Diff {
     let sites = SiteMap::new(&series.catalog, &opts.rules, series.producer());
     let ranking = rank::rank(&series, &sites, opts.by);
     let functions = functions::deltas(&series);
+
     let mut notes = series.warnings.clone();
     let t = &series.sample_type;
     if !t.is_retention() {
@@ -87,6 +89,15 @@ impl Diff {
     pub fn growth_percent(&self) -> Option<f64> {
         let b = self.series.base().total();
         (b != 0).then(|| self.series.total_delta() as f64 * 100.0 / b.unsigned_abs() as f64)
+    }
+
+    /// With a ranking by site, the call paths of the rows in `rows` (every row when `None`),
+    /// aligned with `ranking.units`, largest growth first; empty for rows not asked for.
+    pub fn call_paths(&self, rows: Option<&[usize]>) -> Vec<Vec<paths::CallPath>> {
+        if self.ranking.by != By::Site {
+            return vec![Vec::new(); self.ranking.units.len()];
+        }
+        paths::of_ranking(&self.series, &self.sites, &self.ranking, rows)
     }
 
     /// Whether the compared values are retention (memory still held), so growth can be a leak.

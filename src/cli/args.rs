@@ -158,6 +158,11 @@ pub struct DiffArgs {
     #[arg(long, default_value_t = 20, value_name = "N", help_heading = "Output")]
     pub top: usize,
 
+    /// Call paths the table and Markdown show under each leak or growing site, largest first,
+    /// as `← caller ← caller` with runs of library frames folded (JSON holds every path).
+    #[arg(long, default_value_t = 1, value_name = "N", help_heading = "Output")]
+    pub paths: usize,
+
     /// What one ranked row stands for: the leak site (the first application frame from the
     /// leaf), the leaf function (pprof's flat), or the whole stack.
     #[arg(long, value_enum, default_value_t = ByArg::Site, help_heading = "Ranking")]

@@ -58,6 +58,8 @@ pub struct DiffConfig {
     pub target: Target,
     /// Rows the human formats show.
     pub top: usize,
+    /// Call paths shown under each leak or growing site.
+    pub call_paths: usize,
     /// Name of a unit of work.
     pub work_unit: Option<String>,
     /// Colour the table.
@@ -235,6 +237,7 @@ impl DiffConfig {
             color: use_color(color) && target == Target::Stdout,
             target,
             top: a.top,
+            call_paths: a.paths,
             work_unit: a.work_unit.clone(),
             notes,
         })

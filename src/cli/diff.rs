@@ -17,6 +17,7 @@ pub fn run(c: &DiffConfig) -> anyhow::Result<Exit> {
         gates: &gates,
         top: c.top,
         work_unit: c.work_unit.as_deref(),
+        paths: c.call_paths,
     };
     let mut bytes = Vec::new();
     render::render(c.format, &report, Style { color: c.color }, &mut bytes)?;

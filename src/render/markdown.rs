@@ -83,5 +83,20 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     if hidden > 0 {
         writeln!(out, "\n{hidden} more not shown.")?;
     }
+    let path_lines = r.path_lines();
+    let with_paths: Vec<usize> = (0..t.labels.len())
+        .filter(|&i| path_lines.get(i).is_some_and(|p| !p.is_empty()))
+        .collect();
+    if !with_paths.is_empty() {
+        writeln!(out, "\n<details><summary>Call paths</summary>\n")?;
+        for i in with_paths {
+            writeln!(out, "- {}", code(&t.labels[i].name))?;
+            for (share, path) in &path_lines[i] {
+                let share = share.map(|s| format!("{s:.0}% ")).unwrap_or_default();
+                writeln!(out, "  - {share}{}", escape(&path))?;
+            }
+        }
+        writeln!(out, "\n</details>")?;
+    }
     Ok(())
 }

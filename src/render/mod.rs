@@ -67,6 +67,8 @@ pub struct Report<'a> {
     pub top: usize,
     /// Name of a unit of work ("request"), when the axis is work.
     pub work_unit: Option<&'a str>,
+    /// Call paths the table and Markdown show under each leak or growing site.
+    pub paths: usize,
 }
 
 impl<'a> Report<'a> {
@@ -77,6 +79,7 @@ impl<'a> Report<'a> {
             gates: &[],
             top: usize::MAX,
             work_unit: None,
+            paths: 1,
         }
     }
 
@@ -113,6 +116,53 @@ impl<'a> Report<'a> {
             Axis::Time => s.slope_per_second.unwrap_or(0.0),
             Axis::Snapshot => s.slope_per_snapshot,
         })
+    }
+
+    /// The call paths shown under each shown row (leak and growing sites only), with their
+    /// share of the row's growth in percent, as compact lines.
+    pub fn path_lines(&self) -> Vec<Vec<(Option<f64>, String)>> {
+        let d = self.diff;
+        let shown = self.shown();
+        let rows: Vec<usize> = (0..shown.len())
+            .filter(|&i| {
+                self.paths > 0
+                    && matches!(
+                        shown[i].class,
+                        crate::analyse::Class::Leak | crate::analyse::Class::Growing
+                    )
+            })
+            .collect();
+        if rows.is_empty() {
+            return vec![Vec::new(); shown.len()];
+        }
+        let all = d.call_paths(Some(&rows));
+        (0..shown.len())
+            .map(|i| {
+                let u = &shown[i];
+                all.get(i)
+                    .map(|ps| {
+                        ps.iter()
+                            .filter(|p| p.growth > 0)
+                            .take(self.paths)
+                            .map(|p| {
+                                let share =
+                                    (u.delta > 0).then(|| p.growth as f64 * 100.0 / u.delta as f64);
+                                let line =
+                                    crate::analyse::paths::compact_callers(&d.series, &d.sites, p);
+                                (
+                                    share,
+                                    if line.is_empty() {
+                                        "(root)".into()
+                                    } else {
+                                        line
+                                    },
+                                )
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
+            .collect()
     }
 
     /// The gates that tripped.

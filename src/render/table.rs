@@ -67,6 +67,7 @@ pub fn render(r: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
                 .unwrap_or(0)
         })
         .collect();
+    let path_lines = r.path_lines();
     let mut header = String::new();
     for (c, w) in t.columns.iter().zip(&widths) {
         if c.numeric {
@@ -94,6 +95,10 @@ pub fn render(r: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
         }
         line.push_str(&label_text(label));
         writeln!(out, "{}", line.trim_end())?;
+        for (share, path) in path_lines.get(row).into_iter().flatten() {
+            let share = share.map(|s| format!("{s:.0}% ")).unwrap_or_default();
+            writeln!(out, "{:indent$}{share}{path}", "", indent = 4)?;
+        }
     }
     let hidden = r.diff.ranking.units.len() - t.labels.len();
     if hidden > 0 {

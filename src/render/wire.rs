@@ -9,7 +9,8 @@ use super::Report;
 use crate::analyse::summary::Summary;
 use crate::analyse::{RankedUnit, Unit};
 use crate::profile::ValueType;
-use crate::series::{Catalog, Snapshot};
+use crate::profile::machinery::FrameKind;
+use crate::series::{FrameId, Snapshot};
 
 /// Version of the `diff` JSON document; bumped on incompatible changes.
 pub const DIFF_SCHEMA: &str = "heapdiff.diff/2";
@@ -139,10 +140,86 @@ pub struct SiteDoc<'a> {
     /// With `--by stack`: the whole stack, root first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stack: Option<Vec<FrameDoc<'a>>>,
+    /// With `--by site`: every call path to the site, largest growth first; their growths
+    /// add up to `delta`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<PathDoc>,
+}
+
+/// One frame of the table that call paths refer to.
+#[derive(Serialize)]
+pub struct PathFrameDoc<'a> {
+    /// Function name.
+    pub function: &'a str,
+    /// Source file.
+    pub file: &'a str,
+    /// Source line.
+    pub line: i64,
+    /// `application`, `library` or `machinery`.
+    pub kind: &'static str,
+}
+
+/// One call path to a site.
+#[derive(Serialize)]
+pub struct PathDoc {
+    /// Last minus first, over the stacks that take this path.
+    pub growth: i64,
+    /// `growth` as a share of the site's growth (absent when the site did not grow).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub share: Option<f64>,
+    /// The frames, root first, down to the allocator, as positions in the document's
+    /// `frames` table.
+    pub frames: Vec<u32>,
+    /// The position of the site in `frames`.
+    pub site: usize,
+}
+
+/// Builds the frame table that call paths refer to.
+#[derive(Default)]
+struct FrameTable<'a> {
+    index: std::collections::HashMap<FrameId, u32>,
+    frames: Vec<PathFrameDoc<'a>>,
+}
+
+impl<'a> FrameTable<'a> {
+    fn id(&mut self, diff: &'a crate::analyse::Diff, f: FrameId) -> u32 {
+        if let Some(&i) = self.index.get(&f) {
+            return i;
+        }
+        let fr = diff.series.catalog.frame(f);
+        let i = self.frames.len() as u32;
+        self.frames.push(PathFrameDoc {
+            function: &fr.name,
+            file: &fr.file,
+            line: fr.line,
+            kind: match diff.sites.kind(f) {
+                FrameKind::Application => "application",
+                FrameKind::Library => "library",
+                FrameKind::Machinery => "machinery",
+            },
+        });
+        self.index.insert(f, i);
+        i
+    }
 }
 
 impl<'a> SiteDoc<'a> {
-    fn new(u: &'a RankedUnit, catalog: &'a Catalog) -> Self {
+    fn new(
+        u: &'a RankedUnit,
+        diff: &'a crate::analyse::Diff,
+        paths: &[crate::analyse::paths::CallPath],
+        table: &mut FrameTable<'a>,
+    ) -> Self {
+        let catalog = &diff.series.catalog;
+        let paths = paths
+            .iter()
+            .map(|p| PathDoc {
+                growth: p.growth,
+                share: (u.delta > 0).then(|| p.growth as f64 / u.delta as f64),
+                frames: p.frames.iter().map(|&f| table.id(diff, f)).collect(),
+                site: p.site,
+            })
+            .collect();
         let stack = match u.unit {
             Unit::Stack(s) => Some(
                 catalog
@@ -180,6 +257,7 @@ impl<'a> SiteDoc<'a> {
             new: u.new,
             via: u.via.as_deref(),
             stack,
+            paths,
         }
     }
 }
@@ -237,6 +315,8 @@ pub struct DiffDoc<'a> {
     pub gates: Vec<GateDoc<'a>>,
     /// Facts that change how to read the numbers.
     pub notes: &'a [String],
+    /// The frames call paths refer to, by position.
+    pub frames: Vec<PathFrameDoc<'a>>,
 }
 
 impl<'a> DiffDoc<'a> {
@@ -244,6 +324,15 @@ impl<'a> DiffDoc<'a> {
     pub fn new(r: &Report<'a>) -> Self {
         let d = r.diff;
         let cat = &d.series.catalog;
+        let all_paths = d.call_paths(None);
+        let mut table = FrameTable::default();
+        let sites = d
+            .ranking
+            .units
+            .iter()
+            .zip(&all_paths)
+            .map(|(u, ps)| SiteDoc::new(u, d, ps, &mut table))
+            .collect();
         DiffDoc {
             schema: DIFF_SCHEMA,
             sample_type: (&d.series.sample_type).into(),
@@ -257,12 +346,7 @@ impl<'a> DiffDoc<'a> {
                     .filter(|_| d.ranking.axis == crate::analyse::Axis::Work),
                 floor: d.ranking.floor,
             },
-            sites: d
-                .ranking
-                .units
-                .iter()
-                .map(|u| SiteDoc::new(u, cat))
-                .collect(),
+            sites,
             functions: d
                 .functions
                 .iter()
@@ -290,6 +374,7 @@ impl<'a> DiffDoc<'a> {
                 })
                 .collect(),
             notes: &d.notes,
+            frames: table.frames,
         }
     }
 }
