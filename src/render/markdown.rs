@@ -93,7 +93,7 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "- {}", code(&t.labels[i].name))?;
             for (share, path) in &path_lines[i] {
                 let share = share.map(|s| format!("{s:.0}% ")).unwrap_or_default();
-                writeln!(out, "  - {share}{}", escape(&path))?;
+                writeln!(out, "  - {share}{}", escape(path))?;
             }
         }
         writeln!(out, "\n</details>")?;
