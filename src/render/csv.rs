@@ -24,11 +24,15 @@ fn opt(v: Option<f64>) -> String {
 pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{HEADER}")?;
     for s in &r.diff.ranking.units {
+        let name = match s.unit {
+            crate::analyse::Unit::Stack(id) => super::layout::marked_stack(r, id),
+            _ => s.name.clone(),
+        };
         writeln!(
             out,
             "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             s.rank,
-            field(&s.name),
+            field(&name),
             field(&s.file),
             s.line,
             s.class.as_str(),

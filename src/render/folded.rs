@@ -17,11 +17,21 @@ pub fn pairs(
 ) -> BTreeMap<String, (i64, i64)> {
     let cat = &series.catalog;
     let (base, last) = (series.base(), series.last());
-    // ';' separates frames in the folded format and line breaks end a record.
+    // ';' separates frames in the folded format and line breaks end a record. With
+    // `--lines`, each frame carries its file and line, as pprof's `-lines` prints it.
+    let lines = cat.options.lines;
     let names: Vec<String> = cat
         .frames
         .iter()
-        .map(|f| f.name.replace(';', ":").replace(['\n', '\r'], " "))
+        .map(|f| {
+            let name = if lines && f.line != 0 {
+                let file = f.file.rsplit('/').next().unwrap_or(&f.file);
+                format!("{} {file}:{}", f.name, f.line)
+            } else {
+                f.name.clone()
+            };
+            name.replace(';', ":").replace(['\n', '\r'], " ")
+        })
         .collect();
     let mut out: BTreeMap<String, (i64, i64)> = BTreeMap::new();
     let mut key = String::new();

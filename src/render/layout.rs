@@ -86,26 +86,31 @@ pub fn location(file: &str, line: i64) -> String {
     }
 }
 
-/// How many frames of a stack a table row shows.
-const STACK_FRAMES_SHOWN: usize = 6;
+/// A whole stack, root first, with its leak site marked: `main → serve → »subscribe« → …`.
+pub fn marked_stack(r: &Report, id: crate::series::StackId) -> String {
+    let d = r.diff;
+    let cat = &d.series.catalog;
+    let site = d.sites.site(id);
+    let mut marked = false;
+    cat.stack(id)
+        .iter()
+        .rev()
+        .map(|&f| {
+            let name = &cat.frame(f).name;
+            if f == site && !marked {
+                marked = true;
+                format!("»{name}«")
+            } else {
+                name.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" → ")
+}
 
 fn label(r: &Report, s: &RankedUnit) -> Label {
     let name = match s.unit {
-        Unit::Stack(id) => {
-            let cat = &r.diff.series.catalog;
-            let frames = cat.stack(id);
-            let path: Vec<&str> = frames
-                .iter()
-                .take(STACK_FRAMES_SHOWN)
-                .map(|&f| cat.frame(f).name.as_str())
-                .collect();
-            let more = if frames.len() > STACK_FRAMES_SHOWN {
-                " ← …"
-            } else {
-                ""
-            };
-            format!("{}{more}", path.join(" ← "))
-        }
+        Unit::Stack(id) => marked_stack(r, id),
         _ => s.name.clone(),
     };
     Label {
@@ -187,7 +192,7 @@ pub fn table(r: &Report) -> Table {
         label_header: match by {
             By::Site => "site",
             By::Function => "function",
-            By::Stack => "stack (leaf ← root)",
+            By::Stack => "stack (root → leaf, »site«)",
         },
         labels: rows.iter().map(|s| label(r, s)).collect(),
     }

@@ -140,6 +140,9 @@ pub struct SiteDoc<'a> {
     /// With `--by stack`: the whole stack, root first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stack: Option<Vec<FrameDoc<'a>>>,
+    /// With `--by stack`: the position of the stack's leak site in `stack`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stack_site: Option<usize>,
     /// With `--by site`: every call path to the site, largest growth first; their growths
     /// add up to `delta`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -220,6 +223,14 @@ impl<'a> SiteDoc<'a> {
                 site: p.site,
             })
             .collect();
+        let stack_site = match u.unit {
+            Unit::Stack(s) => {
+                let frames = catalog.stack(s);
+                let site = diff.sites.site(s);
+                frames.iter().rev().position(|&f| f == site)
+            }
+            _ => None,
+        };
         let stack = match u.unit {
             Unit::Stack(s) => Some(
                 catalog
@@ -257,6 +268,7 @@ impl<'a> SiteDoc<'a> {
             new: u.new,
             via: u.via.as_deref(),
             stack,
+            stack_site,
             paths,
         }
     }
