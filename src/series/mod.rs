@@ -5,6 +5,7 @@
 //! May import: `profile`, `load` (the [`Loaded`] it aligns), `error`.
 
 pub mod catalog;
+pub mod names;
 
 use std::path::PathBuf;
 
