@@ -84,6 +84,8 @@ Register-ArgumentCompleter -Native -CommandName 'heapdiff' -ScriptBlock {
             [CompletionResult]::new('--title', '--title', [CompletionResultType]::ParameterName, 'Title (default: what the picture shows and the sample type)')
             [CompletionResult]::new('--subtitle', '--subtitle', [CompletionResultType]::ParameterName, 'Subtitle (default: the files, both totals and the growth)')
             [CompletionResult]::new('--min-width', '--min-width', [CompletionResultType]::ParameterName, 'Omit frames narrower than this many pixels (must be above 0)')
+            [CompletionResult]::new('--width', '--width', [CompletionResultType]::ParameterName, 'Image width in pixels (default 1200)')
+            [CompletionResult]::new('--font-size', '--font-size', [CompletionResultType]::ParameterName, 'Font size in points (default 12)')
             [CompletionResult]::new('--skip', '--skip', [CompletionResultType]::ParameterName, 'Also treat frames matching REGEX as machinery, never a leak site (repeatable)')
             [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Never treat frames matching REGEX as machinery, even when a built-in list does (repeatable)')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'Treat frames whose name or file matches REGEX as application code, the leak sites a person would fix (repeatable; wins over --lib and the built-in rules)')
@@ -96,6 +98,9 @@ Register-ArgumentCompleter -Native -CommandName 'heapdiff' -ScriptBlock {
             [CompletionResult]::new('--trim-allocators', '--trim-allocators', [CompletionResultType]::ParameterName, 'Trim allocator and runtime frames from the leaf end of every stack (default in retention mode)')
             [CompletionResult]::new('--no-trim-allocators', '--no-trim-allocators', [CompletionResultType]::ParameterName, 'Keep allocator frames (default in the other modes)')
             [CompletionResult]::new('--all-growth', '--all-growth', [CompletionResultType]::ParameterName, 'In retention mode with three or more profiles, draw every stack that grew (by default only stacks whose leak site is still growing, classed leak or growing, are drawn, so a cache that filled early does not hide the leak)')
+            [CompletionResult]::new('--keep-library-frames', '--keep-library-frames', [CompletionResultType]::ParameterName, 'Keep every library and runtime frame (by default a run of them above the leaf folds into one frame labelled like `[tokio ×38]`)')
+            [CompletionResult]::new('--keep-recursion', '--keep-recursion', [CompletionResultType]::ParameterName, 'Keep each level of a direct recursion (by default a function calling itself is one frame, so every depth adds to one tower)')
+            [CompletionResult]::new('--reverse', '--reverse', [CompletionResultType]::ParameterName, 'Draw stacks leaf first, so callers stack on the function they call (with --inverted, an icicle of callers)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break

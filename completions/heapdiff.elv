@@ -79,6 +79,8 @@ set edit:completion:arg-completer[heapdiff] = {|@words|
             cand --title 'Title (default: what the picture shows and the sample type)'
             cand --subtitle 'Subtitle (default: the files, both totals and the growth)'
             cand --min-width 'Omit frames narrower than this many pixels (must be above 0)'
+            cand --width 'Image width in pixels (default 1200)'
+            cand --font-size 'Font size in points (default 12)'
             cand --skip 'Also treat frames matching REGEX as machinery, never a leak site (repeatable)'
             cand --keep 'Never treat frames matching REGEX as machinery, even when a built-in list does (repeatable)'
             cand --app 'Treat frames whose name or file matches REGEX as application code, the leak sites a person would fix (repeatable; wins over --lib and the built-in rules)'
@@ -91,6 +93,9 @@ set edit:completion:arg-completer[heapdiff] = {|@words|
             cand --trim-allocators 'Trim allocator and runtime frames from the leaf end of every stack (default in retention mode)'
             cand --no-trim-allocators 'Keep allocator frames (default in the other modes)'
             cand --all-growth 'In retention mode with three or more profiles, draw every stack that grew (by default only stacks whose leak site is still growing, classed leak or growing, are drawn, so a cache that filled early does not hide the leak)'
+            cand --keep-library-frames 'Keep every library and runtime frame (by default a run of them above the leaf folds into one frame labelled like `[tokio ×38]`)'
+            cand --keep-recursion 'Keep each level of a direct recursion (by default a function calling itself is one frame, so every depth adds to one tower)'
+            cand --reverse 'Draw stacks leaf first, so callers stack on the function they call (with --inverted, an icicle of callers)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }

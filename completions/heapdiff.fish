@@ -89,6 +89,8 @@ new\t'The last profile alone'"
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l title -d 'Title (default: what the picture shows and the sample type)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l subtitle -d 'Subtitle (default: the files, both totals and the growth)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l min-width -d 'Omit frames narrower than this many pixels (must be above 0)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l width -d 'Image width in pixels (default 1200)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l font-size -d 'Font size in points (default 12)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l skip -d 'Also treat frames matching REGEX as machinery, never a leak site (repeatable)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l keep -d 'Never treat frames matching REGEX as machinery, even when a built-in list does (repeatable)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l app -d 'Treat frames whose name or file matches REGEX as application code, the leak sites a person would fix (repeatable; wins over --lib and the built-in rules)' -r
@@ -103,6 +105,9 @@ complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l inverte
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l trim-allocators -d 'Trim allocator and runtime frames from the leaf end of every stack (default in retention mode)'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l no-trim-allocators -d 'Keep allocator frames (default in the other modes)'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l all-growth -d 'In retention mode with three or more profiles, draw every stack that grew (by default only stacks whose leak site is still growing, classed leak or growing, are drawn, so a cache that filled early does not hide the leak)'
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l keep-library-frames -d 'Keep every library and runtime frame (by default a run of them above the leaf folds into one frame labelled like `[tokio ×38]`)'
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l keep-recursion -d 'Keep each level of a direct recursion (by default a function calling itself is one frame, so every depth adds to one tower)'
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l reverse -d 'Draw stacks leaf first, so callers stack on the function they call (with --inverted, an icicle of callers)'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -s i -l sample-index -d 'Sample type for the top sites (default: inuse_space when present, else the profile\'s default, else the last)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned text'

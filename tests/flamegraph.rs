@@ -48,7 +48,10 @@ fn retention_svg_names_the_leak_with_its_growth_and_the_totals() {
             .unwrap_or_default()
             .to_string()
     };
-    assert_eq!(text_of("title"), "New retention: inuse_space");
+    assert_eq!(
+        text_of("title"),
+        "New retention: inuse_space (redder: more of the growth)"
+    );
     assert_eq!(
         text_of("subtitle"),
         "heap_001.pb.gz → heap_004.pb.gz: 151.7 KiB → 595.9 KiB (+444.1 KiB)"
@@ -248,4 +251,67 @@ fn folded_lines_have_two_counts_root_first() {
         text.lines().collect::<Vec<_>>(),
         "sorted, deterministic"
     );
+}
+
+/// Runs of library frames fold into one labelled frame, and recursion into one frame, unless
+/// asked to keep them; inferno's width, font size and reversed stacks are there.
+#[test]
+fn pictures_fold_libraries_and_recursion() {
+    let Some(c) = corpus() else { return };
+    let rust = c.join("rust/symbolized");
+    let o = run(&["flamegraph", rust.to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let titles = frame_titles(&stdout(&o));
+    assert!(titles.iter().any(|t| t.starts_with("[std ×")), "{titles:?}");
+    assert!(
+        !titles
+            .iter()
+            .any(|t| t.starts_with("std::rt::lang_start_internal"))
+    );
+    let o = run(
+        &[
+            "flamegraph",
+            "--keep-library-frames",
+            rust.to_str().unwrap(),
+        ],
+        None,
+    );
+    let titles = frame_titles(&stdout(&o));
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.starts_with("std::rt::lang_start_internal"))
+    );
+    // go/mixed: the leak recurses over many depths; folded, it is one tower.
+    let mixed = c.join("go/mixed");
+    let count = |args: &[&str]| {
+        let mut a = vec!["flamegraph", "--mode", "differential"];
+        a.extend_from_slice(args);
+        a.push(mixed.to_str().unwrap());
+        let o = run(&a, None);
+        frame_titles(&stdout(&o))
+            .iter()
+            .filter(|t| t.starts_with("main.(*symbolTable).intern "))
+            .count()
+    };
+    // One frame per distinct caller chain instead of one per depth.
+    let (folded, kept) = (count(&[]), count(&["--keep-recursion"]));
+    assert!(folded * 2 < kept, "{folded} vs {kept}");
+    let o = run(
+        &[
+            "flamegraph",
+            "--width",
+            "800",
+            "--font-size",
+            "10",
+            "--reverse",
+            mixed.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let svg = stdout(&o);
+    assert!(svg.contains("width=\"800\""), "width");
+    let doc = parse(&svg);
+    assert!(doc.descendants().any(|n| n.has_tag_name("svg")));
 }

@@ -310,6 +310,29 @@ pub struct FlamegraphArgs {
     #[arg(long, help_heading = "Picture")]
     pub all_growth: bool,
 
+    /// Keep every library and runtime frame (by default a run of them above the leaf folds
+    /// into one frame labelled like `[tokio ×38]`).
+    #[arg(long, help_heading = "Picture")]
+    pub keep_library_frames: bool,
+
+    /// Keep each level of a direct recursion (by default a function calling itself is one
+    /// frame, so every depth adds to one tower).
+    #[arg(long, help_heading = "Picture")]
+    pub keep_recursion: bool,
+
+    /// Image width in pixels (default 1200).
+    #[arg(long, value_name = "PIXELS", value_parser = clap::value_parser!(u32).range(100..=100_000), help_heading = "Picture")]
+    pub width: Option<u32>,
+
+    /// Font size in points (default 12).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(4..=100), help_heading = "Picture")]
+    pub font_size: Option<u32>,
+
+    /// Draw stacks leaf first, so callers stack on the function they call (with --inverted,
+    /// an icicle of callers).
+    #[arg(long, help_heading = "Picture")]
+    pub reverse: bool,
+
     #[command(flatten)]
     pub sites: SiteArgs,
 }

@@ -57,6 +57,16 @@ pub struct FlameOptions {
     pub min_width: f64,
     /// Title and subtitle.
     pub labels: Labels,
+    /// Fold runs of library and runtime frames into one labelled frame (`[tokio ×38]`).
+    pub fold_libraries: bool,
+    /// Fold direct recursion into one frame, so every depth adds to one tower.
+    pub fold_recursion: bool,
+    /// Image width in pixels (inferno's default when `None`).
+    pub width: Option<usize>,
+    /// Font size (inferno's default when `None`).
+    pub font_size: Option<usize>,
+    /// Draw stacks leaf first (callers above their callee).
+    pub reverse: bool,
 }
 
 impl Default for FlameOptions {
@@ -68,6 +78,11 @@ impl Default for FlameOptions {
             inverted: false,
             min_width: 0.1,
             labels: Labels::default(),
+            fold_libraries: true,
+            fold_recursion: true,
+            width: None,
+            font_size: None,
+            reverse: false,
         }
     }
 }
@@ -96,8 +111,10 @@ fn heat(share: f64) -> Color {
 fn default_labels(a: &Series, mode: Mode) -> (String, String) {
     let t = &a.sample_type;
     let title = match mode {
-        Mode::Retention if t.is_retention() => format!("New retention: {}", t.ty),
-        Mode::Retention => format!("Growth: {}", t.ty),
+        Mode::Retention if t.is_retention() => {
+            format!("New retention: {} (redder: more of the growth)", t.ty)
+        }
+        Mode::Retention => format!("Growth: {} (redder: more of the growth)", t.ty),
         Mode::Differential => format!("Heap difference: {}", t.ty),
         Mode::Base => format!("Heap: {} (base)", t.ty),
         Mode::New => format!("Heap: {} (new)", t.ty),
@@ -166,7 +183,12 @@ pub fn render(diff: &Diff, o: &FlameOptions, out: &mut dyn Write) -> Result<Pict
     } else {
         None
     };
-    let pairs = folded::pairs(series, o.trim.then_some(&diff.sites), only.as_deref());
+    let shape = folded::Shape {
+        trim: o.trim.then_some(&diff.sites),
+        fold_libraries: o.fold_libraries.then_some(&diff.sites),
+        fold_recursion: o.fold_recursion,
+    };
+    let pairs = folded::pairs(series, &shape, only.as_deref());
     let mut lines: Vec<String> = Vec::with_capacity(pairs.len());
     let mut growth_by_func: HashMap<&str, i64> = HashMap::new();
     let mut total_growth = 0i64;
@@ -200,6 +222,7 @@ pub fn render(diff: &Diff, o: &FlameOptions, out: &mut dyn Write) -> Result<Pict
     if only.is_some() {
         subtitle.push_str("; sites still growing");
     }
+
     let title = o.labels.title.clone().unwrap_or(title);
     let subtitle = o.labels.subtitle.clone().unwrap_or(subtitle);
     let io = |e| Error::io("writing the flamegraph", e);
@@ -242,6 +265,13 @@ pub fn render(diff: &Diff, o: &FlameOptions, out: &mut dyn Write) -> Result<Pict
     if o.inverted {
         opt.direction = flamegraph::Direction::Inverted;
     }
+    if let Some(w) = o.width {
+        opt.image_width = Some(w);
+    }
+    if let Some(f) = o.font_size {
+        opt.font_size = f;
+    }
+    opt.reverse_stack_order = o.reverse;
     if o.mode == Mode::Retention {
         opt.palette_map = Some(&mut palette);
     }

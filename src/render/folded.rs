@@ -5,14 +5,28 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use crate::analyse::SiteMap;
-use crate::series::Series;
+use crate::analyse::paths::library_label;
+use crate::profile::machinery::FrameKind;
+use crate::series::{FrameId, Series};
+
+/// How stacks are shaped before they are folded.
+#[derive(Clone, Copy, Default)]
+pub struct Shape<'a> {
+    /// Leave out the machinery at each stack's leaf end, so it ends at its leak site.
+    pub trim: Option<&'a SiteMap>,
+    /// Fold each run of two or more library and runtime frames (above the leaf) into one
+    /// frame labelled `[tokio ×38]`.
+    pub fold_libraries: Option<&'a SiteMap>,
+    /// Fold direct recursion (a frame calling itself) into one frame, so every depth of a
+    /// recursion adds to one tower.
+    pub fold_recursion: bool,
+}
 
 /// Stacks as `root;...;leaf` with their (first, last) values, sorted by stack, merged where
-/// trimming made two stacks the same. With `trim`, the machinery at each stack's leaf end is
-/// left out (the stack ends at its leak site); `only` keeps just the stacks it marks.
+/// shaping made two stacks the same; `only` keeps just the stacks it marks.
 pub fn pairs(
     series: &Series,
-    trim: Option<&SiteMap>,
+    shape: &Shape,
     only: Option<&[bool]>,
 ) -> BTreeMap<String, (i64, i64)> {
     let cat = &series.catalog;
@@ -40,16 +54,40 @@ pub fn pairs(
         if (b == 0 && n == 0) || only.is_some_and(|o| !o[s.index()]) {
             continue;
         }
-        let frames = match trim {
+        let frames = match shape.trim {
             Some(sites) => sites.trimmed(cat, s),
             None => cat.stack(s),
         };
         key.clear();
-        for (i, f) in frames.iter().rev().enumerate() {
-            if i > 0 {
+        let root_first: Vec<FrameId> = frames.iter().rev().copied().collect();
+        let mut i = 0;
+        while i < root_first.len() {
+            let f = root_first[i];
+            if !key.is_empty() {
                 key.push(';');
             }
+            if let Some(sites) = shape.fold_libraries {
+                // A run of library frames, not counting the leaf.
+                let lib = |g: FrameId| sites.kind(g) != FrameKind::Application;
+                let mut j = i;
+                while j + 1 < root_first.len() && lib(root_first[j]) {
+                    j += 1;
+                }
+                if j - i >= 2 {
+                    let fr = cat.frame(f);
+                    let label = library_label(&fr.name, &fr.file).replace(';', ":");
+                    key.push_str(&format!("[{label} ×{}]", j - i));
+                    i = j;
+                    continue;
+                }
+            }
             key.push_str(&names[f.index()]);
+            i += 1;
+            if shape.fold_recursion {
+                while i < root_first.len() && root_first[i] == f {
+                    i += 1;
+                }
+            }
         }
         let e = out.entry(key.clone()).or_default();
         e.0 = e.0.saturating_add(b);
@@ -61,7 +99,7 @@ pub fn pairs(
 /// `heapdiff diff --format folded`: one line per stack, `root;...;leaf BASE NEW`. Negative
 /// values (from delta profiles) are clamped to 0, as the format has no negative counts.
 pub fn render(series: &Series, out: &mut dyn Write) -> io::Result<()> {
-    for (k, (b, n)) in pairs(series, None, None) {
+    for (k, (b, n)) in pairs(series, &Shape::default(), None) {
         writeln!(out, "{k} {} {}", b.max(0), n.max(0))?;
     }
     Ok(())
