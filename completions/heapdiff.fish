@@ -51,6 +51,7 @@ folded\t'Folded stacks with two counts per line (`root;...;leaf BASE NEW`), as i
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -s o -l output -d 'Write to FILE instead of standard output (replaced atomically; `-` is standard output)' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l top -d 'Rows the table and Markdown show (JSON, CSV and pprof always hold every change); 0 prints a one-line summary' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l paths -d 'Call paths the table and Markdown show under each leak or growing site, largest first, as `← caller ← caller` with runs of library frames folded (JSON holds every path)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l peek -d 'After the table, for each function matching REGEX, its flat and cum change and the change through each caller and callee (pprof\'s -peek; table and Markdown)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l by -d 'What one ranked row stands for: the leak site (the first application frame from the leaf), the leaf function (pprof\'s flat), or the whole stack' -r -f -a "site\t'The leak site: the first application frame from the leaf'
 function\t'The leaf function (pprof\'s flat)'
 stack\t'Each distinct stack'"

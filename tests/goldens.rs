@@ -43,6 +43,14 @@ fn table() {
         &["diff", "--by", "function", SERIES],
     );
     check("diff/top0.txt", &["diff", "--top", "0", SERIES]);
+    check(
+        "diff/peek.txt",
+        &["diff", "--top", "3", "--peek", "subscribe|serve", SERIES],
+    );
+    check(
+        "diff/by_stack.txt",
+        &["diff", "--by", "stack", "--top", "3", BASE, NEW],
+    );
 }
 
 #[test]

@@ -11,6 +11,7 @@ pub mod functions;
 pub mod gates;
 pub mod noise;
 pub mod paths;
+pub mod peek;
 pub mod rank;
 pub mod sites;
 pub mod summary;

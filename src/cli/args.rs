@@ -163,6 +163,11 @@ pub struct DiffArgs {
     #[arg(long, default_value_t = 1, value_name = "N", help_heading = "Output")]
     pub paths: usize,
 
+    /// After the table, for each function matching REGEX, its flat and cum change and the
+    /// change through each caller and callee (pprof's -peek; table and Markdown).
+    #[arg(long, value_name = "REGEX", help_heading = "Output")]
+    pub peek: Option<String>,
+
     /// What one ranked row stands for: the leak site (the first application frame from the
     /// leaf), the leaf function (pprof's flat), or the whole stack.
     #[arg(long, value_enum, default_value_t = ByArg::Site, help_heading = "Ranking")]

@@ -60,6 +60,8 @@ pub struct DiffConfig {
     pub top: usize,
     /// Call paths shown under each leak or growing site.
     pub call_paths: usize,
+    /// `--peek REGEX`, compiled.
+    pub peek: Option<regex::Regex>,
     /// Name of a unit of work.
     pub work_unit: Option<String>,
     /// Colour the table.
@@ -238,6 +240,13 @@ impl DiffConfig {
             target,
             top: a.top,
             call_paths: a.paths,
+            peek: a
+                .peek
+                .as_deref()
+                .map(|e| {
+                    regex::Regex::new(e).map_err(|err| heapdiff::Error::rule("--peek", e, &err))
+                })
+                .transpose()?,
             work_unit: a.work_unit.clone(),
             notes,
         })

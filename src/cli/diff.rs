@@ -18,6 +18,7 @@ pub fn run(c: &DiffConfig) -> anyhow::Result<Exit> {
         top: c.top,
         work_unit: c.work_unit.as_deref(),
         paths: c.call_paths,
+        peek: c.peek.as_ref(),
     };
     let mut bytes = Vec::new();
     render::render(c.format, &report, Style { color: c.color }, &mut bytes)?;

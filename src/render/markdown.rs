@@ -98,5 +98,13 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
         writeln!(out, "\n</details>")?;
     }
+    let peeks = r.peek_lines();
+    if !peeks.is_empty() {
+        writeln!(out, "\n```text")?;
+        for l in peeks {
+            writeln!(out, "{}", l.replace("```", "'''"))?;
+        }
+        writeln!(out, "```")?;
+    }
     Ok(())
 }

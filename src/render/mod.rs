@@ -69,6 +69,8 @@ pub struct Report<'a> {
     pub work_unit: Option<&'a str>,
     /// Call paths the table and Markdown show under each leak or growing site.
     pub paths: usize,
+    /// pprof's `-peek`: the functions whose callers and callees to show.
+    pub peek: Option<&'a regex::Regex>,
 }
 
 impl<'a> Report<'a> {
@@ -80,6 +82,7 @@ impl<'a> Report<'a> {
             top: usize::MAX,
             work_unit: None,
             paths: 1,
+            peek: None,
         }
     }
 
@@ -163,6 +166,45 @@ impl<'a> Report<'a> {
                     .unwrap_or_default()
             })
             .collect()
+    }
+
+    /// The peeks asked for (pprof's `-peek`), as text lines.
+    pub fn peek_lines(&self) -> Vec<String> {
+        let Some(re) = self.peek else {
+            return Vec::new();
+        };
+        let d = self.diff;
+        let cat = &d.series.catalog;
+        let unit = self.unit();
+        let peeks = crate::analyse::peek::peek(&d.series, &d.functions, re);
+        if peeks.is_empty() {
+            return vec![format!(
+                "peek {}: no function that changed matches",
+                re.as_str()
+            )];
+        }
+        let mut out = Vec::new();
+        for p in peeks {
+            out.push(format!(
+                "peek {}  flat {}  cum {}",
+                cat.func(p.func).name,
+                units::delta(p.flat, unit),
+                units::delta(p.cum, unit)
+            ));
+            for (what, list) in [("caller", &p.callers), ("callee", &p.callees)] {
+                if list.is_empty() {
+                    out.push(format!("  {what}s: none"));
+                }
+                for (f, g) in list {
+                    out.push(format!(
+                        "  {what} {:>12}  {}",
+                        units::delta(*g, unit),
+                        cat.func(*f).name
+                    ));
+                }
+            }
+        }
+        out
     }
 
     /// The gates that tripped.
