@@ -50,7 +50,7 @@ _heapdiff() {
             return 0
             ;;
         heapdiff__subcmd__diff)
-            opts="-i -f -o -h --sample-index --lines --keep-order --names --max-input-size --binary --symbols-dir --no-symbolize --focus --ignore --hide --show --format --output --top --paths --peek --by --skip --keep --app --lib --work --work-step --work-unit --fail-on-growth --fail-on-site-growth --fail-on-leaks --color --help"
+            opts="-i -f -o -h --sample-index --lines --keep-order --names --max-input-size --binary --symbols-dir --no-symbolize --focus --ignore --hide --show --format --output --top --paths --peek --list --source-dir --by --skip --keep --app --lib --work --work-step --work-unit --fail-on-growth --fail-on-site-growth --fail-on-leaks --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -121,6 +121,14 @@ _heapdiff() {
                     return 0
                     ;;
                 --peek)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --list)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

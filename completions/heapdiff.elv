@@ -45,6 +45,8 @@ set edit:completion:arg-completer[heapdiff] = {|@words|
             cand --top 'Rows the table and Markdown show (JSON, CSV and pprof always hold every change); 0 prints a one-line summary'
             cand --paths 'Call paths the table and Markdown show under each leak or growing site, largest first, as `← caller ← caller` with runs of library frames folded (JSON holds every path)'
             cand --peek 'After the table, for each function matching REGEX, its flat and cum change and the change through each caller and callee (pprof''s -peek; table and Markdown)'
+            cand --list 'After the table, for each function matching REGEX, the change per source line with the source text when the file is found (pprof''s -list; table and Markdown)'
+            cand --source-dir 'Where to look for source files for --list, by the longest tail of the recorded path found there (repeatable; the recorded path itself is tried first)'
             cand --by 'What one ranked row stands for: the leak site (the first application frame from the leaf), the leaf function (pprof''s flat), or the whole stack'
             cand --skip 'Also treat frames matching REGEX as machinery, never a leak site (repeatable)'
             cand --keep 'Never treat frames matching REGEX as machinery, even when a built-in list does (repeatable)'

@@ -52,6 +52,8 @@ complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -s o -l output -
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l top -d 'Rows the table and Markdown show (JSON, CSV and pprof always hold every change); 0 prints a one-line summary' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l paths -d 'Call paths the table and Markdown show under each leak or growing site, largest first, as `← caller ← caller` with runs of library frames folded (JSON holds every path)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l peek -d 'After the table, for each function matching REGEX, its flat and cum change and the change through each caller and callee (pprof\'s -peek; table and Markdown)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l list -d 'After the table, for each function matching REGEX, the change per source line with the source text when the file is found (pprof\'s -list; table and Markdown)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l source-dir -d 'Where to look for source files for --list, by the longest tail of the recorded path found there (repeatable; the recorded path itself is tried first)' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l by -d 'What one ranked row stands for: the leak site (the first application frame from the leaf), the leaf function (pprof\'s flat), or the whole stack' -r -f -a "site\t'The leak site: the first application frame from the leaf'
 function\t'The leaf function (pprof\'s flat)'
 stack\t'Each distinct stack'"

@@ -48,6 +48,19 @@ fn table() {
         &["diff", "--top", "3", "--peek", "subscribe|serve", SERIES],
     );
     check(
+        "diff/list.txt",
+        &[
+            "diff",
+            "--top",
+            "1",
+            "--list",
+            "subscribe",
+            "--source-dir",
+            "testdata/gen/go",
+            SERIES,
+        ],
+    );
+    check(
         "diff/by_stack.txt",
         &["diff", "--by", "stack", "--top", "3", BASE, NEW],
     );

@@ -9,6 +9,7 @@
 
 pub mod functions;
 pub mod gates;
+pub mod list;
 pub mod noise;
 pub mod paths;
 pub mod peek;

@@ -168,6 +168,16 @@ pub struct DiffArgs {
     #[arg(long, value_name = "REGEX", help_heading = "Output")]
     pub peek: Option<String>,
 
+    /// After the table, for each function matching REGEX, the change per source line with
+    /// the source text when the file is found (pprof's -list; table and Markdown).
+    #[arg(long, value_name = "REGEX", help_heading = "Output")]
+    pub list: Option<String>,
+
+    /// Where to look for source files for --list, by the longest tail of the recorded path
+    /// found there (repeatable; the recorded path itself is tried first).
+    #[arg(long, value_name = "DIR", help_heading = "Output")]
+    pub source_dir: Vec<PathBuf>,
+
     /// What one ranked row stands for: the leak site (the first application frame from the
     /// leaf), the leaf function (pprof's flat), or the whole stack.
     #[arg(long, value_enum, default_value_t = ByArg::Site, help_heading = "Ranking")]

@@ -62,6 +62,10 @@ pub struct DiffConfig {
     pub call_paths: usize,
     /// `--peek REGEX`, compiled.
     pub peek: Option<regex::Regex>,
+    /// `--list REGEX`, compiled.
+    pub list: Option<regex::Regex>,
+    /// `--source-dir`.
+    pub source_dirs: Vec<PathBuf>,
     /// Name of a unit of work.
     pub work_unit: Option<String>,
     /// Colour the table.
@@ -240,6 +244,14 @@ impl DiffConfig {
             target,
             top: a.top,
             call_paths: a.paths,
+            list: a
+                .list
+                .as_deref()
+                .map(|e| {
+                    regex::Regex::new(e).map_err(|err| heapdiff::Error::rule("--list", e, &err))
+                })
+                .transpose()?,
+            source_dirs: a.source_dir.clone(),
             peek: a
                 .peek
                 .as_deref()

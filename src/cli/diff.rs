@@ -11,6 +11,23 @@ pub fn run(c: &DiffConfig) -> anyhow::Result<Exit> {
     c.notes.iter().for_each(|n| note(n));
     let diff = heapdiff::diff_paths(&c.paths, &c.options)?;
     c.gates.check(&diff)?;
+    // pprof's -list needs frames told apart by line: a second alignment, only when asked.
+    let listings = match &c.list {
+        Some(re) => {
+            let mut opts = c.options.series.clone();
+            opts.lines = true;
+            let series = heapdiff::load_series(
+                &c.paths,
+                &opts,
+                &c.options.symbols,
+                c.options
+                    .max_input_size
+                    .unwrap_or(heapdiff::load::DEFAULT_MAX_INPUT),
+            )?;
+            heapdiff::analyse::list::list(&series, re, &c.source_dirs)
+        }
+        None => Vec::new(),
+    };
     let gates = c.gates.evaluate(&diff);
     let report = Report {
         diff: &diff,
@@ -19,6 +36,7 @@ pub fn run(c: &DiffConfig) -> anyhow::Result<Exit> {
         work_unit: c.work_unit.as_deref(),
         paths: c.call_paths,
         peek: c.peek.as_ref(),
+        listings: &listings,
     };
     let mut bytes = Vec::new();
     render::render(c.format, &report, Style { color: c.color }, &mut bytes)?;

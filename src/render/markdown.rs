@@ -98,7 +98,8 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
         writeln!(out, "\n</details>")?;
     }
-    let peeks = r.peek_lines();
+    let mut peeks = r.peek_lines();
+    peeks.extend(r.list_lines());
     if !peeks.is_empty() {
         writeln!(out, "\n```text")?;
         for l in peeks {

@@ -71,6 +71,8 @@ pub struct Report<'a> {
     pub paths: usize,
     /// pprof's `-peek`: the functions whose callers and callees to show.
     pub peek: Option<&'a regex::Regex>,
+    /// pprof's `-list`: per-line changes of the functions asked for.
+    pub listings: &'a [crate::analyse::list::Listing],
 }
 
 impl<'a> Report<'a> {
@@ -83,6 +85,7 @@ impl<'a> Report<'a> {
             work_unit: None,
             paths: 1,
             peek: None,
+            listings: &[],
         }
     }
 
@@ -202,6 +205,36 @@ impl<'a> Report<'a> {
                         cat.func(*f).name
                     ));
                 }
+            }
+        }
+        out
+    }
+
+    /// The listings asked for (pprof's `-list`), as text lines.
+    pub fn list_lines(&self) -> Vec<String> {
+        let unit = self.unit();
+        let mut out = Vec::new();
+        for l in self.listings {
+            let from = match &l.source {
+                Some(p) => format!(
+                    "source: {}",
+                    p.file_name().unwrap_or_default().to_string_lossy()
+                ),
+                None => "source not found (--source-dir DIR)".to_string(),
+            };
+            let file = l.file.rsplit('/').next().unwrap_or(&l.file);
+            out.push(format!("list {}  {file}  ({from})", l.name));
+            out.push(format!("{:>8}  {:>12}  {:>12}", "line", "flat", "cum"));
+            for (line, flat, cum, src) in &l.lines {
+                let src = src
+                    .as_deref()
+                    .map(|s| format!("  {}", s.trim_end()))
+                    .unwrap_or_default();
+                out.push(format!(
+                    "{line:>8}  {:>12}  {:>12}{src}",
+                    units::delta(*flat, unit),
+                    units::delta(*cum, unit)
+                ));
             }
         }
         out

@@ -107,7 +107,8 @@ pub fn render(r: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
             "... {hidden} more (--top N shows more; --format json lists all)"
         )?;
     }
-    let peeks = r.peek_lines();
+    let mut peeks = r.peek_lines();
+    peeks.extend(r.list_lines());
     if !peeks.is_empty() {
         writeln!(out)?;
         for l in peeks {
