@@ -89,6 +89,7 @@ Register-ArgumentCompleter -Native -CommandName 'heapdiff' -ScriptBlock {
             [CompletionResult]::new('--min-width', '--min-width', [CompletionResultType]::ParameterName, 'Omit frames narrower than this many pixels (must be above 0)')
             [CompletionResult]::new('--width', '--width', [CompletionResultType]::ParameterName, 'Image width in pixels (default 1200)')
             [CompletionResult]::new('--font-size', '--font-size', [CompletionResultType]::ParameterName, 'Font size in points (default 12)')
+            [CompletionResult]::new('--colors', '--colors', [CompletionResultType]::ParameterName, 'Colours of the base and new pictures (retention is coloured by growth, differential by sign)')
             [CompletionResult]::new('--skip', '--skip', [CompletionResultType]::ParameterName, 'Also treat frames matching REGEX as machinery, never a leak site (repeatable)')
             [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Never treat frames matching REGEX as machinery, even when a built-in list does (repeatable)')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'Treat frames whose name or file matches REGEX as application code, the leak sites a person would fix (repeatable; wins over --lib and the built-in rules)')

@@ -184,7 +184,7 @@ _heapdiff() {
             return 0
             ;;
         heapdiff__subcmd__flamegraph)
-            opts="-i -o -h --sample-index --lines --keep-order --names --max-input-size --binary --symbols-dir --no-symbolize --focus --ignore --hide --show --output --mode --title --subtitle --inverted --min-width --trim-allocators --no-trim-allocators --all-growth --keep-library-frames --keep-recursion --width --font-size --reverse --skip --keep --app --lib --color --help"
+            opts="-i -o -h --sample-index --lines --keep-order --names --max-input-size --binary --symbols-dir --no-symbolize --focus --ignore --hide --show --output --mode --title --subtitle --inverted --min-width --trim-allocators --no-trim-allocators --all-growth --keep-library-frames --keep-recursion --width --font-size --reverse --colors --skip --keep --app --lib --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -260,6 +260,10 @@ _heapdiff() {
                     ;;
                 --font-size)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --colors)
+                    COMPREPLY=($(compgen -W "hot mem io red green blue aqua yellow purple orange" -- "${cur}"))
                     return 0
                     ;;
                 --skip)

@@ -84,6 +84,7 @@ set edit:completion:arg-completer[heapdiff] = {|@words|
             cand --min-width 'Omit frames narrower than this many pixels (must be above 0)'
             cand --width 'Image width in pixels (default 1200)'
             cand --font-size 'Font size in points (default 12)'
+            cand --colors 'Colours of the base and new pictures (retention is coloured by growth, differential by sign)'
             cand --skip 'Also treat frames matching REGEX as machinery, never a leak site (repeatable)'
             cand --keep 'Never treat frames matching REGEX as machinery, even when a built-in list does (repeatable)'
             cand --app 'Treat frames whose name or file matches REGEX as application code, the leak sites a person would fix (repeatable; wins over --lib and the built-in rules)'

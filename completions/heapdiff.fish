@@ -94,6 +94,16 @@ complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l subtitl
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l min-width -d 'Omit frames narrower than this many pixels (must be above 0)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l width -d 'Image width in pixels (default 1200)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l font-size -d 'Font size in points (default 12)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l colors -d 'Colours of the base and new pictures (retention is coloured by growth, differential by sign)' -r -f -a "hot\t''
+mem\t''
+io\t''
+red\t''
+green\t''
+blue\t''
+aqua\t''
+yellow\t''
+purple\t''
+orange\t''"
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l skip -d 'Also treat frames matching REGEX as machinery, never a leak site (repeatable)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l keep -d 'Never treat frames matching REGEX as machinery, even when a built-in list does (repeatable)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l app -d 'Treat frames whose name or file matches REGEX as application code, the leak sites a person would fix (repeatable; wins over --lib and the built-in rules)' -r

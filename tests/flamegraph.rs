@@ -263,6 +263,11 @@ fn pictures_fold_libraries_and_recursion() {
     assert!(o.status.success(), "{}", stderr(&o));
     let titles = frame_titles(&stdout(&o));
     assert!(titles.iter().any(|t| t.starts_with("[std ×")), "{titles:?}");
+    // The root says what the whole picture is.
+    assert!(
+        titles.iter().any(|t| t.contains("MiB of new retention")),
+        "{titles:?}"
+    );
     assert!(
         !titles
             .iter()

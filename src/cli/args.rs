@@ -348,6 +348,11 @@ pub struct FlamegraphArgs {
     #[arg(long, help_heading = "Picture")]
     pub reverse: bool,
 
+    /// Colours of the base and new pictures (retention is coloured by growth, differential by
+    /// sign).
+    #[arg(long, value_enum, default_value_t = ColorsArg::Mem, help_heading = "Picture")]
+    pub colors: ColorsArg,
+
     #[command(flatten)]
     pub sites: SiteArgs,
 }
@@ -466,6 +471,39 @@ impl From<FormatArg> for heapdiff::Format {
             FormatArg::Markdown => Format::Markdown,
             FormatArg::Pprof => Format::Pprof,
             FormatArg::Folded => Format::Folded,
+        }
+    }
+}
+
+/// `--colors` of `flamegraph`: inferno's basic palettes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorsArg {
+    Hot,
+    Mem,
+    Io,
+    Red,
+    Green,
+    Blue,
+    Aqua,
+    Yellow,
+    Purple,
+    Orange,
+}
+
+impl From<ColorsArg> for heapdiff::render::flamegraph::Palette {
+    fn from(c: ColorsArg) -> Self {
+        use heapdiff::render::flamegraph::Palette as P;
+        match c {
+            ColorsArg::Hot => P::Hot,
+            ColorsArg::Mem => P::Mem,
+            ColorsArg::Io => P::Io,
+            ColorsArg::Red => P::Red,
+            ColorsArg::Green => P::Green,
+            ColorsArg::Blue => P::Blue,
+            ColorsArg::Aqua => P::Aqua,
+            ColorsArg::Yellow => P::Yellow,
+            ColorsArg::Purple => P::Purple,
+            ColorsArg::Orange => P::Orange,
         }
     }
 }

@@ -308,6 +308,7 @@ impl FlameConfig {
                 width: a.width.map(|w| w as usize),
                 font_size: a.font_size.map(|f| f as usize),
                 reverse: a.reverse,
+                palette: a.colors.into(),
             },
             paths,
             target: Target::from_arg(a.output.as_ref()),

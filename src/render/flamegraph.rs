@@ -32,6 +32,50 @@ pub enum Mode {
     New,
 }
 
+/// The colours of the base and new pictures (inferno's basic palettes).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Palette {
+    /// Red to yellow.
+    Hot,
+    /// Green to blue (the default).
+    #[default]
+    Mem,
+    /// Wide blue.
+    Io,
+    /// Reds.
+    Red,
+    /// Greens.
+    Green,
+    /// Blues.
+    Blue,
+    /// Aqua.
+    Aqua,
+    /// Yellows.
+    Yellow,
+    /// Purples.
+    Purple,
+    /// Oranges.
+    Orange,
+}
+
+impl Palette {
+    fn basic(self) -> flamegraph::color::BasicPalette {
+        use flamegraph::color::BasicPalette as B;
+        match self {
+            Palette::Hot => B::Hot,
+            Palette::Mem => B::Mem,
+            Palette::Io => B::Io,
+            Palette::Red => B::Red,
+            Palette::Green => B::Green,
+            Palette::Blue => B::Blue,
+            Palette::Aqua => B::Aqua,
+            Palette::Yellow => B::Yellow,
+            Palette::Purple => B::Purple,
+            Palette::Orange => B::Orange,
+        }
+    }
+}
+
 /// What the picture is called.
 #[derive(Clone, Debug, Default)]
 pub struct Labels {
@@ -67,6 +111,9 @@ pub struct FlameOptions {
     pub font_size: Option<usize>,
     /// Draw stacks leaf first (callers above their callee).
     pub reverse: bool,
+    /// Colours of the base and new pictures (retention colours by growth, differential by
+    /// sign).
+    pub palette: Palette,
 }
 
 impl Default for FlameOptions {
@@ -83,6 +130,7 @@ impl Default for FlameOptions {
             width: None,
             font_size: None,
             reverse: false,
+            palette: Palette::Mem,
         }
     }
 }
@@ -222,6 +270,31 @@ pub fn render(diff: &Diff, o: &FlameOptions, out: &mut dyn Write) -> Result<Pict
     if only.is_some() {
         subtitle.push_str("; sites still growing");
     }
+    // A root frame that says what the whole picture is.
+    let unit = &series.sample_type.unit;
+    let root = match o.mode {
+        Mode::Retention => format!(
+            "{} of {}",
+            units::delta(total_growth, unit),
+            if series.sample_type.is_retention() {
+                "new retention"
+            } else {
+                "growth"
+            }
+        ),
+        Mode::Differential => format!(
+            "{} → {}",
+            units::value(series.base().total(), unit),
+            units::value(series.last().total(), unit)
+        ),
+        Mode::Base => units::value(series.base().total(), unit),
+        Mode::New => units::value(series.last().total(), unit),
+    }
+    .replace(';', ",");
+    for l in &mut lines {
+        l.insert(0, ';');
+        l.insert_str(0, &root);
+    }
 
     let title = o.labels.title.clone().unwrap_or(title);
     let subtitle = o.labels.subtitle.clone().unwrap_or(subtitle);
@@ -245,9 +318,10 @@ pub fn render(diff: &Diff, o: &FlameOptions, out: &mut dyn Write) -> Result<Pict
         for (f, g) in funcs {
             palette.insert(*f, heat(*g as f64 / total_growth as f64));
         }
-        // inferno's root frame.
+        // inferno's root frame and heapdiff's.
         palette.insert("all", heat(1.0));
         palette.insert("", heat(1.0));
+        palette.insert(&root, heat(1.0));
     }
     let mut opt = flamegraph::Options::default();
     opt.title = title;
@@ -261,7 +335,7 @@ pub fn render(diff: &Diff, o: &FlameOptions, out: &mut dyn Write) -> Result<Pict
     opt.min_width = o.min_width;
     opt.deterministic = true;
     opt.hash = true;
-    opt.colors = flamegraph::Palette::Basic(flamegraph::color::BasicPalette::Mem);
+    opt.colors = flamegraph::Palette::Basic(o.palette.basic());
     if o.inverted {
         opt.direction = flamegraph::Direction::Inverted;
     }
