@@ -50,7 +50,7 @@ _heapdiff() {
             return 0
             ;;
         heapdiff__subcmd__diff)
-            opts="-i -f -o -h --sample-index --lines --keep-order --names --max-input-size --binary --symbols-dir --no-symbolize --focus --ignore --hide --show --format --output --top --paths --peek --list --source-dir --by --skip --keep --app --lib --work --work-step --work-unit --fail-on-growth --fail-on-site-growth --fail-on-leaks --color --help"
+            opts="-i -f -o -h --sample-index --lines --keep-order --names --max-input-size --gc --timeout --binary --symbols-dir --no-symbolize --focus --ignore --hide --show --format --output --top --paths --peek --list --source-dir --by --skip --keep --app --lib --work --work-step --work-unit --fail-on-growth --fail-on-site-growth --fail-on-leaks --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -69,6 +69,10 @@ _heapdiff() {
                     return 0
                     ;;
                 --max-input-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -184,7 +188,7 @@ _heapdiff() {
             return 0
             ;;
         heapdiff__subcmd__flamegraph)
-            opts="-i -o -h --sample-index --lines --keep-order --names --max-input-size --binary --symbols-dir --no-symbolize --focus --ignore --hide --show --output --mode --title --subtitle --inverted --min-width --trim-allocators --no-trim-allocators --all-growth --keep-library-frames --keep-recursion --width --font-size --reverse --colors --skip --keep --app --lib --color --help"
+            opts="-i -o -h --sample-index --lines --keep-order --names --max-input-size --gc --timeout --binary --symbols-dir --no-symbolize --focus --ignore --hide --show --output --mode --title --subtitle --inverted --min-width --trim-allocators --no-trim-allocators --all-growth --keep-library-frames --keep-recursion --width --font-size --reverse --colors --skip --keep --app --lib --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -203,6 +207,10 @@ _heapdiff() {
                     return 0
                     ;;
                 --max-input-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -294,7 +302,7 @@ _heapdiff() {
             return 0
             ;;
         heapdiff__subcmd__show)
-            opts="-i -f -o -h --sample-index --format --output --max-input-size --top --skip --keep --app --lib --binary --symbols-dir --no-symbolize --focus --ignore --hide --show --color --help"
+            opts="-i -f -o -h --sample-index --format --output --max-input-size --gc --timeout --top --skip --keep --app --lib --binary --symbols-dir --no-symbolize --focus --ignore --hide --show --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -325,6 +333,10 @@ _heapdiff() {
                     return 0
                     ;;
                 --max-input-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

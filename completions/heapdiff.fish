@@ -36,6 +36,7 @@ complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -s i -l sample-i
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l names -d 'How to name functions: full (as the profile names them; generic parameters tell functions apart) or short (as `go tool pprof` prints them by default: demangled names without `(...)` and `<...>`, frames without a symbol as their mapping, `[libc.so.6]`)' -r -f -a "full\t'As the profile names them'
 short\t'As `go tool pprof` prints them by default'"
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l max-input-size -d 'Refuse an input that decompresses to more than SIZE (a gzip bomb ends with one line naming the file)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l timeout -d 'How long a URL may take to answer and send its profile (500ms, 30s, 2m)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l binary -d 'A binary (or its debug file) to symbolize addresses with, matched to the profile\'s mappings by build id (by file name when a mapping has none). Repeatable' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l symbols-dir -d 'A directory to search for binaries by build id (DIR/.build-id/xx/rest.debug, DIR/xx/rest.debug, DIR/BUILDID) and by name. Repeatable' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l focus -d 'Keep only samples with a frame whose function, file or mapping matches REGEX (pprof\'s -focus)' -r
@@ -71,6 +72,7 @@ always\t''
 never\t''"
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l lines -d 'Tell frames apart by line number too (by default a function is one frame)'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l keep-order -d 'Keep the profiles in the order given even when they carry timestamps (by default they are ordered by their own time)'
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l gc -d 'Ask a Go service to collect garbage before it writes the heap profile (adds `gc=1` to URL inputs, as `/debug/pprof/heap?gc=1`)'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l no-symbolize -d 'Do not symbolize: keep addresses as they are'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l fail-on-leaks -d 'Exit 1 when any site is classed `leak`. Needs three or more snapshots: with two, a leak cannot be told from a plateau, and heapdiff refuses the gate rather than pass silently'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -78,6 +80,7 @@ complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -s i -l sa
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l names -d 'How to name functions: full (as the profile names them; generic parameters tell functions apart) or short (as `go tool pprof` prints them by default: demangled names without `(...)` and `<...>`, frames without a symbol as their mapping, `[libc.so.6]`)' -r -f -a "full\t'As the profile names them'
 short\t'As `go tool pprof` prints them by default'"
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l max-input-size -d 'Refuse an input that decompresses to more than SIZE (a gzip bomb ends with one line naming the file)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l timeout -d 'How long a URL may take to answer and send its profile (500ms, 30s, 2m)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l binary -d 'A binary (or its debug file) to symbolize addresses with, matched to the profile\'s mappings by build id (by file name when a mapping has none). Repeatable' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l symbols-dir -d 'A directory to search for binaries by build id (DIR/.build-id/xx/rest.debug, DIR/xx/rest.debug, DIR/BUILDID) and by name. Repeatable' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l focus -d 'Keep only samples with a frame whose function, file or mapping matches REGEX (pprof\'s -focus)' -r
@@ -113,6 +116,7 @@ always\t''
 never\t''"
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l lines -d 'Tell frames apart by line number too (by default a function is one frame)'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l keep-order -d 'Keep the profiles in the order given even when they carry timestamps (by default they are ordered by their own time)'
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l gc -d 'Ask a Go service to collect garbage before it writes the heap profile (adds `gc=1` to URL inputs, as `/debug/pprof/heap?gc=1`)'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l no-symbolize -d 'Do not symbolize: keep addresses as they are'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l inverted -d 'Draw an icicle graph (roots at the top)'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l trim-allocators -d 'Trim allocator and runtime frames from the leaf end of every stack (default in retention mode)'
@@ -127,6 +131,7 @@ complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -s f -l format -
 json\t'A JSON document (`"schema": "heapdiff.show/1"`)'"
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -s o -l output -d 'Write to FILE instead of standard output (replaced atomically; `-` is standard output)' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l max-input-size -d 'Refuse an input that decompresses to more than SIZE' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l timeout -d 'How long a URL may take to answer and send its profile (500ms, 30s, 2m)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l top -d 'How many top sites to list (0: none)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l skip -d 'Also treat frames matching REGEX as machinery, never a leak site (repeatable)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l keep -d 'Never treat frames matching REGEX as machinery, even when a built-in list does (repeatable)' -r
@@ -141,5 +146,6 @@ complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l show -d 'Keep
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l color -d 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l gc -d 'Ask a Go service to collect garbage before it writes the heap profile (adds `gc=1` to URL inputs, as `/debug/pprof/heap?gc=1`)'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l no-symbolize -d 'Do not symbolize: keep addresses as they are'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'

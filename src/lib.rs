@@ -57,9 +57,8 @@ pub struct DiffOptions {
     pub by: By,
     /// Which frames are machinery, never a leak site.
     pub rules: SiteRules,
-    /// The ceiling on an input's decompressed size ([`diff_paths`] only; default
-    /// [`load::DEFAULT_MAX_INPUT`]).
-    pub max_input_size: Option<u64>,
+    /// The input-size ceiling and the URL timeout ([`diff_paths`] only).
+    pub limits: load::Limits,
 }
 
 impl DiffOptions {
@@ -92,22 +91,21 @@ pub fn diff(profiles: Vec<Loaded>, opts: &DiffOptions) -> Result<Diff, Error> {
 /// and diffs them, the base first.
 pub fn diff_paths(paths: &[PathBuf], opts: &DiffOptions) -> Result<Diff, Error> {
     check_count(paths.len())?;
-    let max = opts.max_input_size.unwrap_or(load::DEFAULT_MAX_INPUT);
-    let series = load_series(paths, &opts.series, &opts.symbols, max)?;
+    let series = load_series(paths, &opts.series, &opts.symbols, &opts.limits)?;
     Ok(analyse::diff(series, &opts.analyse()))
 }
 
-/// Loads `paths` in parallel, symbolizes what needs it, and aligns them as they arrive. An
-/// input that decompresses to more than `max_input` bytes is refused.
+/// Loads `paths` (files, `-`, `http://` URLs) in parallel, symbolizes what needs it, and
+/// aligns them as they arrive, within `limits`.
 pub fn load_series(
     paths: &[PathBuf],
     opts: &series::Options,
     symbols: &SymbolOptions,
-    max_input: u64,
+    limits: &load::Limits,
 ) -> Result<series::Series, Error> {
     let sym = std::sync::Mutex::new(load::symbolize::Symbolizer::new(symbols.clone()));
     let mut b = series::Builder::new(opts);
-    load::load_each(paths, Some(&sym), max_input, |inp| b.add(inp))?;
+    load::load_each(paths, Some(&sym), limits, |inp| b.add(inp))?;
     let mut s = b.finish()?;
     let sym = sym.into_inner().unwrap_or_else(|e| e.into_inner());
     s.warnings.extend(sym.warnings);

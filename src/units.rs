@@ -99,6 +99,39 @@ pub fn parse_size(s: &str) -> Result<i64, String> {
     Ok(v.round() as i64)
 }
 
+/// Parses a duration such as `500ms`, `30s`, `2m`, `1h` or a plain number of seconds.
+///
+/// ```
+/// use heapdiff::units::parse_duration;
+/// assert_eq!(parse_duration("500ms"), Ok(std::time::Duration::from_millis(500)));
+/// assert_eq!(parse_duration("2m"), Ok(std::time::Duration::from_secs(120)));
+/// ```
+pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let v: f64 = num
+        .parse()
+        .map_err(|_| format!("invalid duration {s:?}: expected a number with ms, s, m or h"))?;
+    let secs = match unit.trim() {
+        "ms" => v / 1000.0,
+        "" | "s" => v,
+        "m" => v * 60.0,
+        "h" => v * 3600.0,
+        other => {
+            return Err(format!(
+                "invalid duration {s:?}: unknown unit {other:?} (ms, s, m, h)"
+            ));
+        }
+    };
+    if !secs.is_finite() || secs <= 0.0 || secs > 1e9 {
+        return Err(format!("invalid duration {s:?}: must be above 0"));
+    }
+    Ok(std::time::Duration::from_secs_f64(secs))
+}
+
 /// Nanoseconds since the epoch as `2026-11-22 02:16:01 UTC` ("-" when unset).
 pub fn timestamp(nanos: i64) -> String {
     if nanos <= 0 {

@@ -235,7 +235,7 @@ fn go_legacy_linear_leak_with_the_binary() {
                 binaries: vec![bin.clone()],
                 ..Default::default()
             },
-            heapdiff::load::DEFAULT_MAX_INPUT,
+            &heapdiff::load::Limits::default(),
         )
         .unwrap();
         let mine: BTreeMap<String, (i64, i64)> = function_deltas(&a);

@@ -101,7 +101,7 @@ fn analyse_with(paths: &[PathBuf], symbols: SymbolOptions) -> Series {
         paths,
         &Default::default(),
         &symbols,
-        heapdiff::load::DEFAULT_MAX_INPUT,
+        &heapdiff::load::Limits::default(),
     )
     .unwrap()
 }

@@ -11,4 +11,5 @@ mod pprof_exact;
 mod ranking;
 mod robustness;
 mod symbolize;
+mod urls;
 mod util;

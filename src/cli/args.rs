@@ -82,10 +82,26 @@ pub struct ProfileOptions {
     pub max_input_size: i64,
 
     #[command(flatten)]
+    pub fetch: FetchArgs,
+
+    #[command(flatten)]
     pub symbols: SymbolArgs,
 
     #[command(flatten)]
     pub filters: FilterArgs,
+}
+
+/// Fetching profiles from `http://` URLs.
+#[derive(Debug, Args, Clone)]
+pub struct FetchArgs {
+    /// Ask a Go service to collect garbage before it writes the heap profile (adds `gc=1` to
+    /// URL inputs, as `/debug/pprof/heap?gc=1`).
+    #[arg(long, help_heading = "Input")]
+    pub gc: bool,
+
+    /// How long a URL may take to answer and send its profile (500ms, 30s, 2m).
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = heapdiff::units::parse_duration, help_heading = "Input")]
+    pub timeout: std::time::Duration,
 }
 
 /// pprof's sample filters.
@@ -138,7 +154,8 @@ pub struct SymbolArgs {
 #[command(after_help = after_help(DIFF_EXAMPLES, &[Exit::Done, Exit::GateTripped, Exit::Bad]))]
 pub struct DiffArgs {
     /// The base profile, then the later profile(s): files, `-` for standard input, directories
-    /// (their profile files, by name) or `*` patterns.
+    /// (the heap profiles inside), `*` patterns, or http:// URLs (a service's
+    /// /debug/pprof/heap).
     #[arg(value_name = "PROFILE", num_args = 1.., required = true)]
     pub profiles: Vec<PathBuf>,
 
@@ -279,7 +296,8 @@ pub const DIFF_EXAMPLES: &[&str] = &[
 #[derive(Debug, Args)]
 #[command(after_help = after_help(FLAMEGRAPH_EXAMPLES, &[Exit::Done, Exit::Bad]))]
 pub struct FlamegraphArgs {
-    /// The base profile, then the later profile(s) (first and last are compared).
+    /// The base profile, then the later profile(s) (first and last are compared): files, `-`,
+    /// directories, `*` patterns or http:// URLs.
     #[arg(value_name = "PROFILE", num_args = 1.., required = true)]
     pub profiles: Vec<PathBuf>,
 
@@ -376,7 +394,7 @@ fn positive_width(s: &str) -> Result<f64, String> {
 #[derive(Debug, Args)]
 #[command(after_help = after_help(SHOW_EXAMPLES, &[Exit::Done, Exit::Bad]))]
 pub struct ShowArgs {
-    /// The profile (`-` for standard input).
+    /// The profile (`-` for standard input, or an http:// URL).
     #[arg(value_name = "PROFILE")]
     pub profile: PathBuf,
 
@@ -396,6 +414,9 @@ pub struct ShowArgs {
     /// Refuse an input that decompresses to more than SIZE.
     #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = parse_size)]
     pub max_input_size: i64,
+
+    #[command(flatten)]
+    pub fetch: FetchArgs,
 
     /// How many top sites to list (0: none).
     #[arg(long, default_value_t = 10, value_name = "N")]

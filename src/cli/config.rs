@@ -106,8 +106,8 @@ pub struct ShowConfig {
     pub target: Target,
     /// Bold header.
     pub color: bool,
-    /// The ceiling on the input's decompressed size.
-    pub max_input_size: u64,
+    /// The input-size ceiling and the URL timeout.
+    pub limits: heapdiff::load::Limits,
     /// pprof's sample filters.
     pub filters: heapdiff::profile::filter::Filters,
 }
@@ -163,14 +163,36 @@ fn work(a: &DiffArgs, profiles: usize) -> anyhow::Result<Option<Work>> {
     }
 }
 
+/// With `--gc`, URL inputs ask a Go service to collect garbage first (`gc=1`).
+fn with_gc(paths: Vec<PathBuf>, gc: bool) -> Vec<PathBuf> {
+    paths
+        .into_iter()
+        .map(|p| match p.to_str() {
+            Some(u) if gc && heapdiff::load::url::is_url(u) => {
+                let sep = if u.contains('?') { '&' } else { '?' };
+                PathBuf::from(format!("{u}{sep}gc=1"))
+            }
+            _ => p,
+        })
+        .collect()
+}
+
+fn limits(max_input_size: i64, f: &super::args::FetchArgs) -> heapdiff::load::Limits {
+    heapdiff::load::Limits {
+        max_input: max_input_size.max(0) as u64,
+        timeout: f.timeout,
+    }
+}
+
 fn profiles(
     named: &[PathBuf],
     command: &str,
+    gc: bool,
     notes: &mut Vec<String>,
 ) -> anyhow::Result<Vec<PathBuf>> {
     let found = heapdiff::load::inputs::expand_noting(named)?;
     notes.extend(found.notes);
-    let paths = found.paths;
+    let paths = with_gc(found.paths, gc);
     if paths.len() < 2 {
         bail!(
             "{command} needs at least two profiles (a base and a later one), but {} named only {}",
@@ -215,7 +237,7 @@ impl DiffConfig {
         }
         let rules = rules(&a.sites)?;
         let mut notes = Vec::new();
-        let paths = profiles(&a.profiles, "diff", &mut notes)?;
+        let paths = profiles(&a.profiles, "diff", a.input.fetch.gc, &mut notes)?;
         if a.fail_on_leaks && paths.len() < 3 {
             bail!(
                 "--fail-on-leaks needs three or more snapshots (with two, a leak cannot be told from a plateau); gate two snapshots with --fail-on-growth or --fail-on-site-growth"
@@ -231,7 +253,7 @@ impl DiffConfig {
                 symbols: symbols(&a.input.symbols)?,
                 by: a.by.into(),
                 rules,
-                max_input_size: Some(a.input.max_input_size.max(0) as u64),
+                limits: limits(a.input.max_input_size, &a.input.fetch),
             },
             gates: Gates {
                 growth: a.fail_on_growth,
@@ -270,7 +292,7 @@ impl FlameConfig {
     pub fn new(a: &FlamegraphArgs) -> anyhow::Result<Self> {
         let rules = rules(&a.sites)?;
         let mut notes = Vec::new();
-        let paths = profiles(&a.profiles, "flamegraph", &mut notes)?;
+        let paths = profiles(&a.profiles, "flamegraph", a.input.fetch.gc, &mut notes)?;
         let mode = Mode::from(a.mode);
         if a.all_growth && (mode != Mode::Retention || paths.len() < 3) {
             notes.push(if mode != Mode::Retention {
@@ -291,7 +313,7 @@ impl FlameConfig {
                 symbols: symbols(&a.input.symbols)?,
                 by: heapdiff::By::Site,
                 rules,
-                max_input_size: Some(a.input.max_input_size.max(0) as u64),
+                limits: limits(a.input.max_input_size, &a.input.fetch),
             },
             picture: FlameOptions {
                 mode,
@@ -339,7 +361,7 @@ impl ShowConfig {
             top: a.top,
             format: a.format,
             color: use_color(color) && target == Target::Stdout && a.format == ShowFormat::Table,
-            max_input_size: a.max_input_size.max(0) as u64,
+            limits: limits(a.max_input_size, &a.fetch),
             filters: filters(&a.filters)?,
             target,
         })

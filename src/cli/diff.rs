@@ -16,14 +16,8 @@ pub fn run(c: &DiffConfig) -> anyhow::Result<Exit> {
         Some(re) => {
             let mut opts = c.options.series.clone();
             opts.lines = true;
-            let series = heapdiff::load_series(
-                &c.paths,
-                &opts,
-                &c.options.symbols,
-                c.options
-                    .max_input_size
-                    .unwrap_or(heapdiff::load::DEFAULT_MAX_INPUT),
-            )?;
+            let series =
+                heapdiff::load_series(&c.paths, &opts, &c.options.symbols, &c.options.limits)?;
             heapdiff::analyse::list::list(&series, re, &c.source_dirs)
         }
         None => Vec::new(),

@@ -11,7 +11,7 @@ use heapdiff::render;
 pub fn run(c: &ShowConfig) -> anyhow::Result<Exit> {
     output::refuse_inputs(&c.target, std::slice::from_ref(&c.path))?;
     let sym = std::sync::Mutex::new(Symbolizer::new(c.symbols.clone()));
-    let mut loaded = load::load_with(&c.path, Some(&sym), c.max_input_size)?;
+    let mut loaded = load::load_with(&c.path, Some(&sym), &c.limits)?;
     let sym = sym.into_inner().unwrap_or_else(|e| e.into_inner());
     loaded.warnings.extend(sym.warnings);
     let summary = heapdiff::analyse::summary::summarize(

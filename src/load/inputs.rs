@@ -240,7 +240,7 @@ pub fn expand(args: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
 pub fn expand_noting(args: &[PathBuf]) -> Result<Expanded, InputError> {
     let mut out = Expanded::default();
     for a in args {
-        if a.as_os_str() == "-" {
+        if a.as_os_str() == "-" || a.to_str().is_some_and(super::url::is_url) {
             out.paths.push(a.clone());
             continue;
         }

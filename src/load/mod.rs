@@ -11,6 +11,7 @@ mod legacy;
 mod proto;
 pub mod symbolize;
 mod text;
+pub mod url;
 mod wire;
 
 use std::io::Read;
@@ -37,6 +38,24 @@ pub type SharedSymbolizer = std::sync::Mutex<symbolize::Symbolizer>;
 
 /// The default ceiling on an input's decompressed size (`--max-input-size`).
 pub const DEFAULT_MAX_INPUT: u64 = 1 << 30;
+
+/// How far heapdiff goes for one input.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// The ceiling on an input's decompressed size.
+    pub max_input: u64,
+    /// How long a URL may take to answer and send its body.
+    pub timeout: std::time::Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_input: DEFAULT_MAX_INPUT,
+            timeout: std::time::Duration::from_secs(60),
+        }
+    }
+}
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
@@ -183,7 +202,7 @@ fn text_error(data: &[u8]) -> Option<InputErrorKind> {
 
 /// Loads one profile from a path (`-` for standard input), without symbolizing it.
 pub fn load(path: &Path) -> Result<Loaded, InputError> {
-    load_with(path, None, DEFAULT_MAX_INPUT)
+    load_with(path, None, &Limits::default())
 }
 
 /// Reads one profile from any reader; `name` is how errors and reports call it.
@@ -192,16 +211,21 @@ pub fn read(name: impl Into<PathBuf>, reader: impl Read) -> Result<Loaded, Input
     finish(&name, reader, None, DEFAULT_MAX_INPUT)
 }
 
-/// Loads one profile, naming its unsymbolized locations from local binaries when a symbolizer
-/// is given, and refusing an input that decompresses to more than `max_input` bytes.
+/// Loads one profile from a path, `-` or an `http://` URL, naming its unsymbolized locations
+/// from local binaries when a symbolizer is given, within `limits`.
 pub fn load_with(
     path: &Path,
     sym: Option<&SharedSymbolizer>,
-    max_input: u64,
+    limits: &Limits,
 ) -> Result<Loaded, InputError> {
+    let max_input = limits.max_input;
     let io = |e| InputError::new(path, InputErrorKind::Io(e));
     if path.as_os_str() == "-" {
         return finish(path, std::io::stdin().lock(), sym, max_input);
+    }
+    if let Some(url) = path.to_str().filter(|s| url::is_url(s)) {
+        let body = url::fetch(url, limits.timeout).map_err(|k| InputError::new(path, k))?;
+        return finish(path, body, sym, max_input);
     }
     let f = std::fs::File::open(path).map_err(io)?;
     if f.metadata().map_err(io)?.is_dir() {
@@ -307,7 +331,7 @@ fn finish(
 /// first error (in that order) is returned.
 pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Loaded>, InputError> {
     let mut out = Vec::with_capacity(paths.len());
-    load_each(paths, None, DEFAULT_MAX_INPUT, |l| out.push(l))?;
+    load_each(paths, None, &Limits::default(), |l| out.push(l))?;
     Ok(out)
 }
 
@@ -317,7 +341,7 @@ pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Loaded>, InputError> {
 pub fn load_each(
     paths: &[PathBuf],
     sym: Option<&SharedSymbolizer>,
-    max_input: u64,
+    limits: &Limits,
     mut each: impl FnMut(Loaded),
 ) -> Result<(), InputError> {
     if paths.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
@@ -333,7 +357,7 @@ pub fn load_each(
         .max(1);
     if threads == 1 {
         for p in paths {
-            each(load_with(p, sym, max_input)?);
+            each(load_with(p, sym, limits)?);
         }
         return Ok(());
     }
@@ -347,8 +371,7 @@ pub fn load_each(
             s.spawn(move || {
                 while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    if i >= paths.len()
-                        || tx.send((i, load_with(&paths[i], sym, max_input))).is_err()
+                    if i >= paths.len() || tx.send((i, load_with(&paths[i], sym, limits))).is_err()
                     {
                         break;
                     }

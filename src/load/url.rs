@@ -1,0 +1,57 @@
+//! Profiles fetched over HTTP, as `go tool pprof http://host:6060/debug/pprof/heap` fetches
+//! them: Go's net/http/pprof, and the same endpoint served by Rust (jemalloc_pprof) or Node
+//! services. Plain `http://` only: TLS would more than double the crates heapdiff builds.
+
+use std::io::Read;
+use std::time::Duration;
+
+use crate::error::InputErrorKind;
+
+/// Whether an input names a URL rather than a file.
+pub fn is_url(s: &str) -> bool {
+    s.starts_with("http://") || s.starts_with("https://")
+}
+
+fn bad(what: String) -> InputErrorKind {
+    InputErrorKind::NotAProfile(what)
+}
+
+/// Opens `url` for reading, within `timeout` for the answer and the body. The body is read
+/// as it arrives (the loader's ceiling bounds it); an error status, an HTML page or a refused
+/// connection is one line.
+pub fn fetch(url: &str, timeout: Duration) -> Result<Box<dyn Read + Send>, InputErrorKind> {
+    if url.starts_with("https://") {
+        return Err(bad(
+            "https is not supported by this build (plain http:// only; fetch the profile with curl and pass the file)".into(),
+        ));
+    }
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .timeout_connect(Some(timeout.min(Duration::from_secs(10))))
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let resp = agent
+        .get(url)
+        .call()
+        .map_err(|e| InputErrorKind::Io(std::io::Error::other(format!("cannot fetch: {e}"))))?;
+    let status = resp.status();
+    if !status.is_success() {
+        return Err(bad(format!(
+            "the server answered {} {}",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or("")
+        )));
+    }
+    let html = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
+    if html {
+        return Err(bad(
+            "the server sent an HTML page, not a profile (a Go service serves heap profiles at /debug/pprof/heap)".into(),
+        ));
+    }
+    Ok(Box::new(resp.into_body().into_reader()))
+}

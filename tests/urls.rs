@@ -1,0 +1,115 @@
+//! URLs as inputs, against a real HTTP server on 127.0.0.1 in the test process that serves a
+//! real testdata series in sequence, as a Go service's /debug/pprof/heap would.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+
+use crate::util::*;
+
+/// A server answering `requests` requests: `/debug/pprof/heap` with the next snapshot of
+/// testdata/go/leak, `/` with an HTML page, anything else with 404. Returns its address and
+/// the request lines it saw.
+fn serve(requests: usize) -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        let mut next = 1;
+        for stream in listener.incoming().take(requests) {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request = String::new();
+            reader.read_line(&mut request).unwrap();
+            loop {
+                let mut h = String::new();
+                if reader.read_line(&mut h).unwrap() == 0 || h == "\r\n" {
+                    break;
+                }
+            }
+            log.lock().unwrap().push(request.trim().to_string());
+            let path = request.split_whitespace().nth(1).unwrap_or("/");
+            let (status, ctype, body) = if path.starts_with("/debug/pprof/heap") {
+                let f = testdata(&format!("go/leak/heap_00{next}.pb.gz"));
+                next = next % 4 + 1;
+                (
+                    "200 OK",
+                    "application/octet-stream",
+                    std::fs::read(f).unwrap(),
+                )
+            } else if path == "/" {
+                (
+                    "200 OK",
+                    "text/html; charset=utf-8",
+                    b"<html>index</html>".to_vec(),
+                )
+            } else {
+                (
+                    "404 Not Found",
+                    "text/plain",
+                    b"404 page not found\n".to_vec(),
+                )
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(&body);
+        }
+    });
+    (addr, seen)
+}
+
+#[test]
+fn urls_are_inputs_like_files() {
+    let (addr, seen) = serve(2);
+    let url = format!("http://{addr}/debug/pprof/heap");
+    let o = run(&["diff", "--gc", &url, &url], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("main.(*hub).subscribe"),
+        "{}",
+        stdout(&o)
+    );
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 2);
+    assert!(
+        seen.iter().all(|r| r.contains("/debug/pprof/heap?gc=1")),
+        "{seen:?}"
+    );
+    // show reads a URL too.
+    let (addr, _) = serve(1);
+    let o = run(&["show", &format!("http://{addr}/debug/pprof/heap")], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Go runtime/pprof"));
+}
+
+#[test]
+fn url_failures_are_one_line() {
+    let (addr, _) = serve(2);
+    for (url, msg) in [
+        (format!("http://{addr}/"), "an HTML page"),
+        (format!("http://{addr}/nothing"), "answered 404"),
+    ] {
+        let o = run(&["show", &url], None);
+        assert_eq!(o.status.code(), Some(2), "{url}");
+        let err = stderr(&o);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(&url) && err.contains(msg), "{err}");
+    }
+    // A refused connection: a port nothing listens on.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/debug/pprof/heap");
+    let o = run(&["show", "--timeout", "5s", &url], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cannot fetch"), "{}", stderr(&o));
+    let o = run(&["show", "https://127.0.0.1:1/heap"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("https is not supported"));
+}
