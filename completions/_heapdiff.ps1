@@ -29,6 +29,8 @@ Register-ArgumentCompleter -Native -CommandName 'heapdiff' -ScriptBlock {
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare a base heap profile with later ones: rank the sites that leak, and gate CI on growth')
             [CompletionResult]::new('flamegraph', 'flamegraph', [CompletionResultType]::ParameterValue, 'Draw a flamegraph SVG of new retention (or of the whole difference) between snapshots')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show what is in one profile: producer, sample types, period, time, totals, symbolization and the top allocation sites')
+            [CompletionResult]::new('capture', 'capture', [CompletionResultType]::ParameterValue, 'Take COUNT snapshots of a live service''s heap profile, one every DURATION, into DIR')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Watch a live service''s heap: take a snapshot every DURATION and show the ranking after each (redrawn in place on a terminal, appended when piped)')
             break
         }
         'heapdiff;diff' {
@@ -136,6 +138,41 @@ Register-ArgumentCompleter -Native -CommandName 'heapdiff' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never')
             [CompletionResult]::new('--gc', '--gc', [CompletionResultType]::ParameterName, 'Ask a Go service to collect garbage before it writes the heap profile (adds `gc=1` to URL inputs, as `/debug/pprof/heap?gc=1`)')
             [CompletionResult]::new('--no-symbolize', '--no-symbolize', [CompletionResultType]::ParameterName, 'Do not symbolize: keep addresses as they are')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'heapdiff;capture' {
+            [CompletionResult]::new('--every', '--every', [CompletionResultType]::ParameterName, 'Time between snapshots (500ms, 30s, 2m)')
+            [CompletionResult]::new('--work-metric', '--work-metric', [CompletionResultType]::ParameterName, 'A Prometheus counter read at each snapshot as the work done (`http_requests_total`, or one series: `http_requests_total{code="200"}`); the series of all matching series')
+            [CompletionResult]::new('--metrics', '--metrics', [CompletionResultType]::ParameterName, 'Where to read --work-metric (default: /metrics on the profile''s host)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long a URL may take to answer and send its profile (500ms, 30s, 2m)')
+            [CompletionResult]::new('--max-input-size', '--max-input-size', [CompletionResultType]::ParameterName, 'Refuse a snapshot that decompresses to more than SIZE')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'How many snapshots')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'How many snapshots')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The directory to write them into (created if missing)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The directory to write them into (created if missing)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never')
+            [CompletionResult]::new('--gc', '--gc', [CompletionResultType]::ParameterName, 'Ask a Go service to collect garbage before it writes the heap profile (adds `gc=1` to URL inputs, as `/debug/pprof/heap?gc=1`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'heapdiff;watch' {
+            [CompletionResult]::new('--every', '--every', [CompletionResultType]::ParameterName, 'Time between snapshots (500ms, 30s, 2m)')
+            [CompletionResult]::new('--work-metric', '--work-metric', [CompletionResultType]::ParameterName, 'A Prometheus counter read at each snapshot as the work done (`http_requests_total`, or one series: `http_requests_total{code="200"}`); the series of all matching series')
+            [CompletionResult]::new('--metrics', '--metrics', [CompletionResultType]::ParameterName, 'Where to read --work-metric (default: /metrics on the profile''s host)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long a URL may take to answer and send its profile (500ms, 30s, 2m)')
+            [CompletionResult]::new('--max-input-size', '--max-input-size', [CompletionResultType]::ParameterName, 'Refuse a snapshot that decompresses to more than SIZE')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop after COUNT snapshots')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after COUNT snapshots')
+            [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'Stop after DURATION')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Keep the snapshots in DIR too (as `capture` writes them)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Keep the snapshots in DIR too (as `capture` writes them)')
+            [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'Rows shown after each snapshot')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never')
+            [CompletionResult]::new('--gc', '--gc', [CompletionResultType]::ParameterName, 'Ask a Go service to collect garbage before it writes the heap profile (adds `gc=1` to URL inputs, as `/debug/pprof/heap?gc=1`)')
+            [CompletionResult]::new('--fail-on-leaks', '--fail-on-leaks', [CompletionResultType]::ParameterName, 'Stop with exit 1 at the first site classed leak')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break

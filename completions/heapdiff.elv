@@ -26,6 +26,8 @@ set edit:completion:arg-completer[heapdiff] = {|@words|
             cand diff 'Compare a base heap profile with later ones: rank the sites that leak, and gate CI on growth'
             cand flamegraph 'Draw a flamegraph SVG of new retention (or of the whole difference) between snapshots'
             cand show 'Show what is in one profile: producer, sample types, period, time, totals, symbolization and the top allocation sites'
+            cand capture 'Take COUNT snapshots of a live service''s heap profile, one every DURATION, into DIR'
+            cand watch 'Watch a live service''s heap: take a snapshot every DURATION and show the ranking after each (redrawn in place on a terminal, appended when piped)'
         }
         &'heapdiff;diff'= {
             cand -i 'Sample type to compare, by name (inuse_space, alloc_objects, ...) or index. Default: inuse_space when present, else the profile''s default type, else the last type'
@@ -130,6 +132,39 @@ set edit:completion:arg-completer[heapdiff] = {|@words|
             cand --color 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never'
             cand --gc 'Ask a Go service to collect garbage before it writes the heap profile (adds `gc=1` to URL inputs, as `/debug/pprof/heap?gc=1`)'
             cand --no-symbolize 'Do not symbolize: keep addresses as they are'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'heapdiff;capture'= {
+            cand --every 'Time between snapshots (500ms, 30s, 2m)'
+            cand --work-metric 'A Prometheus counter read at each snapshot as the work done (`http_requests_total`, or one series: `http_requests_total{code="200"}`); the series of all matching series'
+            cand --metrics 'Where to read --work-metric (default: /metrics on the profile''s host)'
+            cand --timeout 'How long a URL may take to answer and send its profile (500ms, 30s, 2m)'
+            cand --max-input-size 'Refuse a snapshot that decompresses to more than SIZE'
+            cand -n 'How many snapshots'
+            cand --count 'How many snapshots'
+            cand -o 'The directory to write them into (created if missing)'
+            cand --output 'The directory to write them into (created if missing)'
+            cand --color 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never'
+            cand --gc 'Ask a Go service to collect garbage before it writes the heap profile (adds `gc=1` to URL inputs, as `/debug/pprof/heap?gc=1`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'heapdiff;watch'= {
+            cand --every 'Time between snapshots (500ms, 30s, 2m)'
+            cand --work-metric 'A Prometheus counter read at each snapshot as the work done (`http_requests_total`, or one series: `http_requests_total{code="200"}`); the series of all matching series'
+            cand --metrics 'Where to read --work-metric (default: /metrics on the profile''s host)'
+            cand --timeout 'How long a URL may take to answer and send its profile (500ms, 30s, 2m)'
+            cand --max-input-size 'Refuse a snapshot that decompresses to more than SIZE'
+            cand -n 'Stop after COUNT snapshots'
+            cand --count 'Stop after COUNT snapshots'
+            cand --for 'Stop after DURATION'
+            cand -o 'Keep the snapshots in DIR too (as `capture` writes them)'
+            cand --output 'Keep the snapshots in DIR too (as `capture` writes them)'
+            cand --top 'Rows shown after each snapshot'
+            cand --color 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never'
+            cand --gc 'Ask a Go service to collect garbage before it writes the heap profile (adds `gc=1` to URL inputs, as `/debug/pprof/heap?gc=1`)'
+            cand --fail-on-leaks 'Stop with exit 1 at the first site classed leak'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }

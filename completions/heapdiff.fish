@@ -32,6 +32,8 @@ complete -c heapdiff -n "__fish_heapdiff_needs_command" -s V -l version -d 'Prin
 complete -c heapdiff -n "__fish_heapdiff_needs_command" -f -a "diff" -d 'Compare a base heap profile with later ones: rank the sites that leak, and gate CI on growth'
 complete -c heapdiff -n "__fish_heapdiff_needs_command" -f -a "flamegraph" -d 'Draw a flamegraph SVG of new retention (or of the whole difference) between snapshots'
 complete -c heapdiff -n "__fish_heapdiff_needs_command" -f -a "show" -d 'Show what is in one profile: producer, sample types, period, time, totals, symbolization and the top allocation sites'
+complete -c heapdiff -n "__fish_heapdiff_needs_command" -f -a "capture" -d 'Take COUNT snapshots of a live service\'s heap profile, one every DURATION, into DIR'
+complete -c heapdiff -n "__fish_heapdiff_needs_command" -f -a "watch" -d 'Watch a live service\'s heap: take a snapshot every DURATION and show the ranking after each (redrawn in place on a terminal, appended when piped)'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -s i -l sample-index -d 'Sample type to compare, by name (inuse_space, alloc_objects, ...) or index. Default: inuse_space when present, else the profile\'s default type, else the last type' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l names -d 'How to name functions: full (as the profile names them; generic parameters tell functions apart) or short (as `go tool pprof` prints them by default: demangled names without `(...)` and `<...>`, frames without a symbol as their mapping, `[libc.so.6]`)' -r -f -a "full\t'As the profile names them'
 short\t'As `go tool pprof` prints them by default'"
@@ -149,3 +151,30 @@ never\t''"
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l gc -d 'Ask a Go service to collect garbage before it writes the heap profile (adds `gc=1` to URL inputs, as `/debug/pprof/heap?gc=1`)'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l no-symbolize -d 'Do not symbolize: keep addresses as they are'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l every -d 'Time between snapshots (500ms, 30s, 2m)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l work-metric -d 'A Prometheus counter read at each snapshot as the work done (`http_requests_total`, or one series: `http_requests_total{code="200"}`); the series of all matching series' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l metrics -d 'Where to read --work-metric (default: /metrics on the profile\'s host)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l timeout -d 'How long a URL may take to answer and send its profile (500ms, 30s, 2m)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l max-input-size -d 'Refuse a snapshot that decompresses to more than SIZE' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -s n -l count -d 'How many snapshots' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -s o -l output -d 'The directory to write them into (created if missing)' -r -F
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l color -d 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l gc -d 'Ask a Go service to collect garbage before it writes the heap profile (adds `gc=1` to URL inputs, as `/debug/pprof/heap?gc=1`)'
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l every -d 'Time between snapshots (500ms, 30s, 2m)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l work-metric -d 'A Prometheus counter read at each snapshot as the work done (`http_requests_total`, or one series: `http_requests_total{code="200"}`); the series of all matching series' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l metrics -d 'Where to read --work-metric (default: /metrics on the profile\'s host)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l timeout -d 'How long a URL may take to answer and send its profile (500ms, 30s, 2m)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l max-input-size -d 'Refuse a snapshot that decompresses to more than SIZE' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -s n -l count -d 'Stop after COUNT snapshots' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l for -d 'Stop after DURATION' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -s o -l output -d 'Keep the snapshots in DIR too (as `capture` writes them)' -r -F
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l top -d 'Rows shown after each snapshot' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l color -d 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l gc -d 'Ask a Go service to collect garbage before it writes the heap profile (adds `gc=1` to URL inputs, as `/debug/pprof/heap?gc=1`)'
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l fail-on-leaks -d 'Stop with exit 1 at the first site classed leak'
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'

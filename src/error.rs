@@ -108,6 +108,9 @@ pub enum InputErrorKind {
         /// What is wrong with it.
         what: String,
     },
+    /// A URL could not be fetched (refused, an error status, not a profile).
+    #[error("{0}")]
+    Fetch(String),
     /// The input decompresses to more than the ceiling.
     #[error(
         "decompresses to more than {0} bytes, the input-size ceiling (--max-input-size raises it)"

@@ -21,7 +21,7 @@ fn generated_man_pages_and_completions_are_current() {
             }
         }
     }
-    assert_eq!(count, 9, "four man pages and five completions");
+    assert_eq!(count, 11, "six man pages and five completions");
     assert!(
         stale.is_empty(),
         "stale generated files: {stale:?}\nrefresh them with:  cargo run -- generate all"
@@ -30,7 +30,7 @@ fn generated_man_pages_and_completions_are_current() {
 
 #[test]
 fn every_command_has_help_with_examples_and_exit_codes() {
-    for cmd in ["diff", "flamegraph", "show"] {
+    for cmd in ["diff", "flamegraph", "show", "capture", "watch"] {
         let o = run(&[cmd, "--help"], None);
         assert!(o.status.success(), "{cmd}");
         let h = stdout(&o);
@@ -64,6 +64,10 @@ fn every_command_has_help_with_examples_and_exit_codes() {
                     }
                 })
                 .collect();
+            if ex.contains("http://") || ex.ends_with(" snaps") {
+                // Needs a live service: tests/urls.rs runs these against a real server.
+                continue;
+            }
             let refs: Vec<&str> = args.iter().map(String::as_str).collect();
             let o = run(&refs, None);
             let want = if ex.contains("--fail-on") { 1 } else { 0 };
@@ -88,6 +92,8 @@ fn man_page_renders() {
         "heapdiff-diff.1",
         "heapdiff-flamegraph.1",
         "heapdiff-show.1",
+        "heapdiff-capture.1",
+        "heapdiff-watch.1",
     ] {
         let o = Command::new("man")
             .args(["-l", "-P", "cat"])
@@ -115,7 +121,12 @@ fn man_page_renders() {
         assert!(!text.contains("heapdiff-help"), "{page}: {text}");
         if page != "heapdiff.1" {
             assert!(!text.contains("--version"), "{page}: {text}");
-            assert!(text.contains("<PROFILE>"), "{page}: {text}");
+            let operand = if page.contains("capture") || page.contains("watch") {
+                "<URL>"
+            } else {
+                "<PROFILE>"
+            };
+            assert!(text.contains(operand), "{page}: {text}");
         }
     }
 }

@@ -38,6 +38,14 @@ fn serve(requests: usize) -> (String, Arc<Mutex<Vec<String>>>) {
                     "application/octet-stream",
                     std::fs::read(f).unwrap(),
                 )
+            } else if path == "/metrics" {
+                // A request counter that grows with each snapshot served.
+                let served = (next + 2) % 4 + 1;
+                let body = format!(
+                    "# TYPE http_requests_total counter\nhttp_requests_total{{code=\"200\"}} {}\nhttp_requests_total{{code=\"500\"}} 7\n",
+                    served * 500
+                );
+                ("200 OK", "text/plain; version=0.0.4", body.into_bytes())
             } else if path == "/" {
                 (
                     "200 OK",
@@ -112,4 +120,102 @@ fn url_failures_are_one_line() {
     let o = run(&["show", "https://127.0.0.1:1/heap"], None);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("https is not supported"));
+}
+
+/// `capture` keeps COUNT snapshots in time order with the work counter read with each, and
+/// `diff DIR` takes its work axis from them.
+#[test]
+fn capture_then_diff_uses_the_recorded_work() {
+    let (addr, seen) = serve(8);
+    let dir = tempdir("capture");
+    let out = dir.join("snaps");
+    let o = run(
+        &[
+            "capture",
+            &format!("http://{addr}/debug/pprof/heap"),
+            "-n",
+            "4",
+            "--every",
+            "100ms",
+            "--work-metric",
+            "http_requests_total{code=\"200\"}",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        o.stdout.is_empty() && o.stderr.is_empty(),
+        "quiet when not a terminal"
+    );
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "heap_0001.pb.gz",
+            "heap_0002.pb.gz",
+            "heap_0003.pb.gz",
+            "heap_0004.pb.gz",
+            "heapdiff-capture.tsv"
+        ]
+    );
+    let record = read(&out.join("heapdiff-capture.tsv"));
+    assert!(record.contains("work: http_requests_total"), "{record}");
+    assert!(seen.lock().unwrap().iter().any(|r| r.contains("/metrics")));
+    let o = run(
+        &["diff", "--work-unit", "request", out.to_str().unwrap()],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("per request"), "{text}");
+    assert!(
+        stderr(&o).contains("heapdiff-capture.tsv"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// `watch` shows the ranking after each snapshot and, with --fail-on-leaks, stops at the
+/// first leak with exit 1; -o keeps the snapshots.
+#[test]
+fn watch_ranks_as_it_goes_and_gates_on_leaks() {
+    let (addr, _) = serve(4);
+    let url = format!("http://{addr}/debug/pprof/heap");
+    let o = run(
+        &["watch", &url, "--every", "100ms", "-n", "4", "--top", "3"],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert_eq!(text.matches("== snapshot").count(), 3, "{text}");
+    assert!(text.contains("main.(*hub).subscribe"));
+    let (addr, _) = serve(4);
+    let dir = tempdir("watch");
+    let o = run(
+        &[
+            "watch",
+            &format!("http://{addr}/debug/pprof/heap"),
+            "--every",
+            "100ms",
+            "--for",
+            "10s",
+            "--fail-on-leaks",
+            "-o",
+            dir.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("gate fail-on-leaks tripped"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(dir.join("heap_0003.pb.gz").exists() || dir.join("heap_0004.pb.gz").exists());
 }

@@ -43,6 +43,8 @@ pub enum Command {
     Diff(Box<DiffArgs>),
     Flamegraph(Box<FlamegraphArgs>),
     Show(Box<ShowArgs>),
+    Capture(Box<CaptureArgs>),
+    Watch(Box<WatchArgs>),
     /// Regenerate man pages and shell completions (for maintainers).
     #[command(hide = true)]
     Generate(GenerateArgs),
@@ -445,6 +447,101 @@ pub const SHOW_EXAMPLES: &[&str] = &[
     "heapdiff show testdata/go/leak/heap_004.pb.gz",
     "heapdiff show --format json testdata/go/leak_sampled/heap_004.pb.gz",
     "gzip -dc testdata/go/leak/heap_004.txt.gz | heapdiff show -",
+];
+
+/// Where and how often to take snapshots of a live service, and the work counter read with
+/// each.
+#[derive(Debug, Args, Clone)]
+pub struct SnapshotArgs {
+    /// The service's heap profile endpoint (a Go service: http://host:6060/debug/pprof/heap).
+    #[arg(value_name = "URL")]
+    pub url: String,
+
+    /// Time between snapshots (500ms, 30s, 2m).
+    #[arg(long, value_name = "DURATION", value_parser = heapdiff::units::parse_duration)]
+    pub every: std::time::Duration,
+
+    /// A Prometheus counter read at each snapshot as the work done (`http_requests_total`, or
+    /// one series: `http_requests_total{code="200"}`); the series of all matching series.
+    #[arg(long, value_name = "NAME")]
+    pub work_metric: Option<String>,
+
+    /// Where to read --work-metric (default: /metrics on the profile's host).
+    #[arg(long, value_name = "URL", requires = "work_metric")]
+    pub metrics: Option<String>,
+
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+
+    /// Refuse a snapshot that decompresses to more than SIZE.
+    #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = parse_size)]
+    pub max_input_size: i64,
+}
+
+/// Take COUNT snapshots of a live service's heap profile, one every DURATION, into DIR.
+///
+/// Files are named heap_0001.pb.gz, heap_0002.pb.gz, ... in time order; heapdiff-capture.tsv
+/// beside them records when each was taken and, with --work-metric, the work counter read with
+/// it, which `heapdiff diff DIR` then uses as its work axis. On a terminal a progress line shows
+/// the snapshot, the time to the next and the last total; Ctrl-C keeps what was captured.
+#[derive(Debug, Args)]
+#[command(after_help = after_help(CAPTURE_EXAMPLES, &[Exit::Done, Exit::Bad]))]
+pub struct CaptureArgs {
+    #[command(flatten)]
+    pub snap: SnapshotArgs,
+
+    /// How many snapshots.
+    #[arg(short = 'n', long = "count", value_name = "COUNT", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub count: u32,
+
+    /// The directory to write them into (created if missing).
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: PathBuf,
+}
+
+/// Examples of `capture`.
+pub const CAPTURE_EXAMPLES: &[&str] = &[
+    "heapdiff capture http://127.0.0.1:6060/debug/pprof/heap -n 8 --every 30s -o snaps",
+    "heapdiff capture http://127.0.0.1:6060/debug/pprof/heap -n 8 --every 30s --work-metric http_requests_total -o snaps",
+    "heapdiff diff snaps",
+];
+
+/// Watch a live service's heap: take a snapshot every DURATION and show the ranking after
+/// each (redrawn in place on a terminal, appended when piped).
+///
+/// Stops after -n COUNT snapshots or --for DURATION, or, with --fail-on-leaks, at the first
+/// site classed leak (exit 1): a soak-test gate for CI.
+#[derive(Debug, Args)]
+#[command(after_help = after_help(WATCH_EXAMPLES, &[Exit::Done, Exit::GateTripped, Exit::Bad]))]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub snap: SnapshotArgs,
+
+    /// Stop after COUNT snapshots.
+    #[arg(short = 'n', long = "count", value_name = "COUNT", value_parser = clap::value_parser!(u32).range(2..=1_000_000))]
+    pub count: Option<u32>,
+
+    /// Stop after DURATION.
+    #[arg(long = "for", value_name = "DURATION", value_parser = heapdiff::units::parse_duration)]
+    pub for_: Option<std::time::Duration>,
+
+    /// Stop with exit 1 at the first site classed leak.
+    #[arg(long)]
+    pub fail_on_leaks: bool,
+
+    /// Keep the snapshots in DIR too (as `capture` writes them).
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: Option<PathBuf>,
+
+    /// Rows shown after each snapshot.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub top: usize,
+}
+
+/// Examples of `watch`.
+pub const WATCH_EXAMPLES: &[&str] = &[
+    "heapdiff watch http://127.0.0.1:6060/debug/pprof/heap --every 10s -n 30",
+    "heapdiff watch http://127.0.0.1:6060/debug/pprof/heap --every 30s --for 20m --fail-on-leaks -o soak",
 ];
 
 #[derive(Debug, Args)]

@@ -189,9 +189,8 @@ fn profiles(
     command: &str,
     gc: bool,
     notes: &mut Vec<String>,
-) -> anyhow::Result<Vec<PathBuf>> {
+) -> anyhow::Result<(Vec<PathBuf>, Option<Vec<f64>>)> {
     let found = heapdiff::load::inputs::expand_noting(named)?;
-    notes.extend(found.notes);
     let paths = with_gc(found.paths, gc);
     if paths.len() < 2 {
         bail!(
@@ -204,7 +203,8 @@ fn profiles(
             paths.len()
         );
     }
-    Ok(paths)
+    notes.extend(found.notes);
+    Ok((paths, found.work))
 }
 
 fn filters(f: &super::args::FilterArgs) -> anyhow::Result<heapdiff::profile::filter::Filters> {
@@ -237,13 +237,16 @@ impl DiffConfig {
         }
         let rules = rules(&a.sites)?;
         let mut notes = Vec::new();
-        let paths = profiles(&a.profiles, "diff", a.input.fetch.gc, &mut notes)?;
+        let (paths, recorded) = profiles(&a.profiles, "diff", a.input.fetch.gc, &mut notes)?;
         if a.fail_on_leaks && paths.len() < 3 {
             bail!(
                 "--fail-on-leaks needs three or more snapshots (with two, a leak cannot be told from a plateau); gate two snapshots with --fail-on-growth or --fail-on-site-growth"
             );
         }
-        let work = work(a, paths.len())?;
+        let mut work = work(a, paths.len())?;
+        if work.is_none() {
+            work = recorded.map(Work::PerProfile);
+        }
         if a.work_unit.is_some() && work.is_none() {
             notes.push("--work-unit does nothing without --work or --work-step".to_string());
         }
@@ -292,7 +295,7 @@ impl FlameConfig {
     pub fn new(a: &FlamegraphArgs) -> anyhow::Result<Self> {
         let rules = rules(&a.sites)?;
         let mut notes = Vec::new();
-        let paths = profiles(&a.profiles, "flamegraph", a.input.fetch.gc, &mut notes)?;
+        let (paths, _) = profiles(&a.profiles, "flamegraph", a.input.fetch.gc, &mut notes)?;
         let mode = Mode::from(a.mode);
         if a.all_growth && (mode != Mode::Retention || paths.len() < 3) {
             notes.push(if mode != Mode::Retention {

@@ -9,7 +9,8 @@ use clap::{Command, CommandFactory};
 use clap_complete::Shell;
 
 use super::args::{
-    Cli, DIFF_EXAMPLES, FLAMEGRAPH_EXAMPLES, GenerateArgs, GenerateWhat, SHOW_EXAMPLES,
+    CAPTURE_EXAMPLES, Cli, DIFF_EXAMPLES, FLAMEGRAPH_EXAMPLES, GenerateArgs, GenerateWhat,
+    SHOW_EXAMPLES, WATCH_EXAMPLES,
 };
 use super::exit::Exit;
 
@@ -146,6 +147,8 @@ pub fn files() -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
         let (examples, codes): (&[&str], &[Exit]) = match name {
             "diff" => (DIFF_EXAMPLES, &Exit::ALL),
             "flamegraph" => (FLAMEGRAPH_EXAMPLES, &[Exit::Done, Exit::Bad]),
+            "capture" => (CAPTURE_EXAMPLES, &[Exit::Done, Exit::Bad]),
+            "watch" => (WATCH_EXAMPLES, &Exit::ALL),
             _ => (SHOW_EXAMPLES, &[Exit::Done, Exit::Bad]),
         };
         let mut see: Vec<String> = vec!["heapdiff(1)".into()];

@@ -3,6 +3,7 @@
 //! ([`exit`]). Errors are one line, `heapdiff: error: ...`.
 
 pub mod args;
+mod capture;
 pub mod config;
 mod diff;
 pub mod exit;
@@ -10,6 +11,8 @@ mod flamegraph;
 mod generate;
 pub mod output;
 mod show;
+mod snapshots;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -47,6 +50,8 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
         Command::Diff(a) => diff::run(&DiffConfig::new(a, cli.color)?),
         Command::Flamegraph(a) => flamegraph::run(&FlameConfig::new(a)?),
         Command::Show(a) => show::run(&ShowConfig::new(a, cli.color)?),
+        Command::Capture(a) => capture::run(a),
+        Command::Watch(a) => watch::run(a, config::use_color(cli.color)),
         Command::Generate(a) => generate::run(a),
     }
 }

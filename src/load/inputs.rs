@@ -227,6 +227,9 @@ pub struct Expanded {
     pub paths: Vec<PathBuf>,
     /// Files skipped and formats chosen.
     pub notes: Vec<String>,
+    /// The work done at each input, when the inputs are one directory written by `heapdiff
+    /// capture` with a work counter (its [`super::capture::RECORD`]).
+    pub work: Option<Vec<f64>>,
 }
 
 /// Expands the command line's profile arguments, keeping their order.
@@ -245,7 +248,7 @@ pub fn expand_noting(args: &[PathBuf]) -> Result<Expanded, InputError> {
             continue;
         }
         if a.is_dir() {
-            let all = sorted_entries(a, |_| true)?;
+            let all = sorted_entries(a, |n| n != super::capture::RECORD)?;
             let (found, others): (Vec<PathBuf>, Vec<PathBuf>) =
                 all.into_iter().partition(|p| looks_like_profile(p));
             if found.is_empty() {
@@ -264,7 +267,23 @@ pub fn expand_noting(args: &[PathBuf]) -> Result<Expanded, InputError> {
                     list(&names)
                 ));
             }
-            out.paths.extend(dedupe(found, a, &mut out.notes));
+            let found = dedupe(found, a, &mut out.notes);
+            if args.len() == 1
+                && let Some(recorded) = super::capture::recorded_work(a)
+            {
+                out.work = found
+                    .iter()
+                    .map(|p| recorded.get(&file_name(p)).copied())
+                    .collect();
+                if out.work.is_some() {
+                    out.notes.push(format!(
+                        "{}: work done at each snapshot from {} (--work overrides it)",
+                        a.display(),
+                        super::capture::RECORD
+                    ));
+                }
+            }
+            out.paths.extend(found);
             continue;
         }
         let name = file_name(a);

@@ -5,6 +5,7 @@
 //!
 //! May import: `profile`, `error`.
 
+pub mod capture;
 pub mod inputs;
 mod jeheap;
 mod legacy;

@@ -13,13 +13,28 @@ pub fn is_url(s: &str) -> bool {
 }
 
 fn bad(what: String) -> InputErrorKind {
-    InputErrorKind::NotAProfile(what)
+    InputErrorKind::Fetch(what)
 }
 
 /// Opens `url` for reading, within `timeout` for the answer and the body. The body is read
 /// as it arrives (the loader's ceiling bounds it); an error status, an HTML page or a refused
 /// connection is one line.
 pub fn fetch(url: &str, timeout: Duration) -> Result<Box<dyn Read + Send>, InputErrorKind> {
+    let (body, html) = open(url, timeout)?;
+    if html {
+        return Err(bad(
+            "the server sent an HTML page, not a profile (a Go service serves heap profiles at /debug/pprof/heap)".into(),
+        ));
+    }
+    Ok(body)
+}
+
+fn fetch_any(url: &str, timeout: Duration) -> Result<Box<dyn Read + Send>, InputErrorKind> {
+    Ok(open(url, timeout)?.0)
+}
+
+/// The body of `url` and whether it is an HTML page.
+fn open(url: &str, timeout: Duration) -> Result<(Box<dyn Read + Send>, bool), InputErrorKind> {
     if url.starts_with("https://") {
         return Err(bad(
             "https is not supported by this build (plain http:// only; fetch the profile with curl and pass the file)".into(),
@@ -34,7 +49,7 @@ pub fn fetch(url: &str, timeout: Duration) -> Result<Box<dyn Read + Send>, Input
     let resp = agent
         .get(url)
         .call()
-        .map_err(|e| InputErrorKind::Io(std::io::Error::other(format!("cannot fetch: {e}"))))?;
+        .map_err(|e| bad(format!("cannot fetch: {e}")))?;
     let status = resp.status();
     if !status.is_success() {
         return Err(bad(format!(
@@ -48,10 +63,15 @@ pub fn fetch(url: &str, timeout: Duration) -> Result<Box<dyn Read + Send>, Input
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.starts_with("text/html"));
-    if html {
-        return Err(bad(
-            "the server sent an HTML page, not a profile (a Go service serves heap profiles at /debug/pprof/heap)".into(),
-        ));
-    }
-    Ok(Box::new(resp.into_body().into_reader()))
+    Ok((Box::new(resp.into_body().into_reader()), html))
+}
+
+/// Fetches `url` whole (a metrics page, say), at most `max` bytes.
+pub fn fetch_text(url: &str, timeout: Duration, max: u64) -> Result<String, InputErrorKind> {
+    let mut body = Vec::new();
+    fetch_any(url, timeout)?
+        .take(max)
+        .read_to_end(&mut body)
+        .map_err(InputErrorKind::Io)?;
+    Ok(String::from_utf8_lossy(&body).into_owned())
 }

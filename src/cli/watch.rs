@@ -1,0 +1,76 @@
+//! `heapdiff watch`: snapshots as they come, the ranking after each, and a soak-test gate.
+
+use std::io::{IsTerminal, Write};
+use std::time::Instant;
+
+use heapdiff::render::{self, Report, Style};
+use heapdiff::{Class, DiffOptions, Work};
+
+use super::args::WatchArgs;
+use super::exit::Exit;
+use super::snapshots::Snapshots;
+
+/// Runs `watch`.
+pub fn run(a: &WatchArgs, color: bool) -> anyhow::Result<Exit> {
+    let mut snaps = Snapshots::new(&a.snap, a.output.as_deref(), a.count)?;
+    let start = Instant::now();
+    let terminal = std::io::stdout().is_terminal();
+    let mut loaded = Vec::new();
+    let mut work = Vec::new();
+    for k in 1.. {
+        if a.count.is_some_and(|n| k > n as usize) {
+            break;
+        }
+        let due = start + a.snap.every * (k as u32 - 1);
+        if a.for_.is_some_and(|f| due.duration_since(start) > f) {
+            break;
+        }
+        if let Some(wait) = due.checked_duration_since(Instant::now()) {
+            std::thread::sleep(wait);
+        }
+        let taken = snaps.take(k)?;
+        loaded.push(taken.loaded);
+        work.push(taken.work);
+        if loaded.len() < 2 {
+            continue;
+        }
+        // The same analysis as files.
+        let opts = DiffOptions {
+            series: heapdiff::series::Options {
+                work: work
+                    .iter()
+                    .copied()
+                    .collect::<Option<Vec<f64>>>()
+                    .map(Work::PerProfile),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let diff = heapdiff::diff(loaded.clone(), &opts)?;
+        let report = Report {
+            top: a.top,
+            work_unit: a.snap.work_metric.as_deref(),
+            ..Report::new(&diff)
+        };
+        let mut out = Vec::new();
+        if terminal {
+            out.extend_from_slice(b"\x1b[H\x1b[2J");
+        } else {
+            writeln!(out, "== snapshot {k}")?;
+        }
+        render::render(render::Format::Table, &report, Style { color }, &mut out)?;
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(&out)?;
+        stdout.flush()?;
+        if a.fail_on_leaks
+            && let Some(leak) = diff.ranking.units.iter().find(|u| u.class == Class::Leak)
+        {
+            eprintln!(
+                "heapdiff: gate fail-on-leaks tripped: {} classed leak after {k} snapshots",
+                leak.name
+            );
+            return Ok(Exit::GateTripped);
+        }
+    }
+    Ok(Exit::Done)
+}
