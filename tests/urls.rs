@@ -219,3 +219,87 @@ fn watch_ranks_as_it_goes_and_gates_on_leaks() {
     );
     assert!(dir.join("heap_0003.pb.gz").exists() || dir.join("heap_0004.pb.gz").exists());
 }
+
+/// End to end against a real Go service (testdata/gen/service) under load: `watch` with the
+/// service's request counter as the work axis names the leaking function and fails the gate.
+/// Skipped, saying so, when Go is not installed.
+#[test]
+fn watch_a_real_go_service() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    if Command::new("go").arg("version").output().is_err() {
+        eprintln!("go is not installed: skipping the end-to-end watch of a Go service");
+        return;
+    }
+    let dir = tempdir("go-service");
+    let exe = dir.join("service");
+    let built = Command::new("go")
+        .args(["build", "-o"])
+        .arg(&exe)
+        .arg(".")
+        .current_dir(root().join("testdata/gen/service"))
+        .env("GOFLAGS", "-mod=mod")
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let mut svc = Command::new(&exe)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(svc.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line.trim().to_string();
+    // Load: a bounded stream of requests on the loopback address, stopped with the test.
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (load_stop, load_addr) = (stop.clone(), addr.clone());
+    let load = std::thread::spawn(move || {
+        for _ in 0..20_000 {
+            if load_stop.load(std::sync::atomic::Ordering::Relaxed) {
+                break;
+            }
+            if let Ok(mut s) = std::net::TcpStream::connect(&load_addr) {
+                let _ = write!(s, "GET /work HTTP/1.0\r\nHost: {load_addr}\r\n\r\n");
+                let _ = s.read_to_end(&mut Vec::new());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+    });
+    let o = run(
+        &[
+            "watch",
+            &format!("http://{addr}/debug/pprof/heap"),
+            "--every",
+            "700ms",
+            "-n",
+            "10",
+            "--fail-on-leaks",
+            "--work-metric",
+            "http_requests_total",
+            "--top",
+            "3",
+        ],
+        None,
+    );
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let _ = load.join();
+    let _ = svc.kill();
+    let _ = svc.wait();
+    assert_eq!(o.status.code(), Some(1), "{}\n{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains("main.(*registry).register classed leak"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stdout(&o).contains("per http_requests_total"),
+        "{}",
+        stdout(&o)
+    );
+}

@@ -1,0 +1,3 @@
+module heapdiff.test/service
+
+go 1.19
