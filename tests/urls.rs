@@ -271,6 +271,22 @@ fn watch_a_real_go_service() {
             std::thread::sleep(std::time::Duration::from_millis(2));
         }
     });
+    // The program's own count: the session bytes it retained per request.
+    let metrics = |addr: &str| -> (f64, f64) {
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        write!(s, "GET /metrics HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+        let mut text = String::new();
+        s.read_to_string(&mut text).unwrap();
+        let value = |name: &str| -> f64 {
+            text.lines()
+                .find_map(|l| l.strip_prefix(&format!("{name} ")))
+                .unwrap()
+                .trim()
+                .parse()
+                .unwrap()
+        };
+        (value("http_requests_total"), value("session_bytes_total"))
+    };
     let o = run(
         &[
             "watch",
@@ -280,6 +296,9 @@ fn watch_a_real_go_service() {
             "-n",
             "10",
             "--fail-on-leaks",
+            // A Go heap profile is as of the last collection: ask for one, so each snapshot
+            // matches the request count read with it.
+            "--gc",
             "--work-metric",
             "http_requests_total",
             "--top",
@@ -287,6 +306,7 @@ fn watch_a_real_go_service() {
         ],
         None,
     );
+    let after = metrics(&addr);
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let _ = load.join();
     let _ = svc.kill();
@@ -297,9 +317,69 @@ fn watch_a_real_go_service() {
         "{}",
         stderr(&o)
     );
+    let out = stdout(&o);
+    assert!(out.contains("per http_requests_total"), "{out}");
+    // Bytes per request beside the program's own count: within 10%.
+    let own = after.1 / after.0;
+    let row = out
+        .lines()
+        .rev()
+        .find(|l| l.contains("main.(*registry).register"))
+        .unwrap();
+    // The columns: rank, class, growth, per request, trend, site.
+    let words: Vec<&str> = row.split_whitespace().collect();
+    let at = words.iter().position(|w| *w == "leak").unwrap() + 3;
+    assert_eq!(words[at + 1], "B", "{row}");
+    let per: f64 = words[at]
+        .trim_start_matches('+')
+        .parse()
+        .unwrap_or_else(|_| panic!("{row}"));
     assert!(
-        stdout(&o).contains("per http_requests_total"),
-        "{}",
-        stdout(&o)
+        (per - own).abs() / own < 0.10,
+        "{per} vs the program's {own:.1} B per request: {row}"
     );
+    eprintln!("watch of the Go service: {row}; the program's own figure: {own:.1} B per request");
+}
+
+/// Ctrl-C during `capture` keeps what was captured: whole snapshots and the record, no
+/// temporary file.
+#[cfg(unix)]
+#[test]
+fn interrupted_capture_keeps_what_it_took() {
+    let (addr, _) = serve(100);
+    let dir = tempdir("capture-int");
+    let child = bin()
+        .args([
+            "capture",
+            &format!("http://{addr}/debug/pprof/heap"),
+            "-n",
+            "50",
+            "--every",
+            "150ms",
+            "-o",
+            dir.to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success(), "interrupted");
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let snaps = names.iter().filter(|n| n.starts_with("heap_")).count();
+    assert!(snaps >= 2, "{names:?}");
+    assert!(names.iter().any(|n| n == "heapdiff-capture.tsv"));
+    assert!(!names.iter().any(|n| n.ends_with(".tmp")), "{names:?}");
+    // What was captured is a series heapdiff reads.
+    let o = run(&["diff", dir.to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", stderr(&o));
 }
