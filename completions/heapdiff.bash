@@ -161,11 +161,11 @@ _heapdiff() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv markdown pprof folded" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv markdown pprof folded html" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json csv markdown pprof folded" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv markdown pprof folded html" -- "${cur}"))
                     return 0
                     ;;
                 --output)

@@ -50,7 +50,8 @@ json\t'The full report as a versioned JSON document'
 csv\t'One row per ranked unit (site, function or stack), exact integers'
 markdown\t'A summary and table for a pull-request comment'
 pprof\t'The delta as a gzipped profile.proto (needs -o FILE or a redirected stdout)'
-folded\t'Folded stacks with two counts per line (`root;...;leaf BASE NEW`), as inferno and FlameGraph\'s difffolded read'"
+folded\t'Folded stacks with two counts per line (`root;...;leaf BASE NEW`), as inferno and FlameGraph\'s difffolded read'
+html\t'One self-contained HTML page for a CI artifact: header, interactive retention flamegraph, sites with charts and call paths, the differential flamegraph'"
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -s o -l output -d 'Write to FILE instead of standard output (replaced atomically; `-` is standard output)' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l top -d 'Rows the table and Markdown show (JSON, CSV and pprof always hold every change); 0 prints a one-line summary' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l paths -d 'Call paths the table and Markdown show under each leak or growing site, largest first, as `← caller ← caller` with runs of library frames folded (JSON holds every path)' -r

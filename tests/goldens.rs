@@ -86,6 +86,11 @@ fn markdown() {
 }
 
 #[test]
+fn html() {
+    check("diff/series.html", &series_args("html"));
+}
+
+#[test]
 fn folded() {
     check(
         "diff/pair.folded",

@@ -7,6 +7,7 @@ mod docs;
 mod external;
 mod flamegraph;
 mod goldens;
+mod html;
 mod pprof_exact;
 mod ranking;
 mod robustness;

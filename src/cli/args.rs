@@ -577,6 +577,9 @@ pub enum FormatArg {
     /// Folded stacks with two counts per line (`root;...;leaf BASE NEW`), as inferno and
     /// FlameGraph's difffolded read.
     Folded,
+    /// One self-contained HTML page for a CI artifact: header, interactive retention
+    /// flamegraph, sites with charts and call paths, the differential flamegraph.
+    Html,
 }
 
 impl From<FormatArg> for heapdiff::Format {
@@ -589,6 +592,7 @@ impl From<FormatArg> for heapdiff::Format {
             FormatArg::Markdown => Format::Markdown,
             FormatArg::Pprof => Format::Pprof,
             FormatArg::Folded => Format::Folded,
+            FormatArg::Html => Format::Html,
         }
     }
 }

@@ -11,6 +11,7 @@
 pub mod csv;
 pub mod flamegraph;
 pub mod folded;
+pub mod html;
 pub mod json;
 pub mod layout;
 pub mod markdown;
@@ -39,6 +40,9 @@ pub enum Format {
     Pprof,
     /// Folded stacks with two counts per line (`root;...;leaf BASE NEW`).
     Folded,
+    /// One self-contained HTML page: header, retention flamegraph, sites with charts and call
+    /// paths, the differential flamegraph.
+    Html,
 }
 
 impl Format {
@@ -260,6 +264,7 @@ pub fn render(
         Format::Markdown => markdown::render(report, out),
         Format::Pprof => pprof::render(&report.diff.series, out),
         Format::Folded => folded::render(&report.diff.series, out),
+        Format::Html => html::render(report, out),
     }
 }
 
