@@ -77,9 +77,16 @@ impl Snapshots {
         let mut body = Vec::new();
         url::fetch(&self.url, self.timeout)
             .map_err(|e| heapdiff::InputError::new(&name, e))?
-            .take(self.max)
+            .take(self.max.saturating_add(1))
             .read_to_end(&mut body)
             .with_context(|| format!("{}: cannot read the profile", self.url))?;
+        if body.len() as u64 > self.max {
+            bail!(
+                "{}: the profile is larger than {} bytes, the input-size ceiling (--max-input-size raises it)",
+                self.url,
+                self.max
+            );
+        }
         let time_nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos() as i64);
