@@ -183,8 +183,66 @@ pub enum FrameKind {
     Application,
 }
 
+/// The first elements of Go's standard library package paths. A module may be named without a
+/// dot (`module myservice`), so "no dot" alone would make an application's own packages library
+/// code; a standard package also starts with one of these.
+const GO_STD_ROOTS: &[&str] = &[
+    "archive",
+    "arena",
+    "bufio",
+    "bytes",
+    "cmp",
+    "compress",
+    "container",
+    "context",
+    "crypto",
+    "database",
+    "debug",
+    "embed",
+    "encoding",
+    "errors",
+    "expvar",
+    "flag",
+    "fmt",
+    "go",
+    "hash",
+    "html",
+    "image",
+    "index",
+    "internal",
+    "io",
+    "iter",
+    "log",
+    "maps",
+    "math",
+    "mime",
+    "net",
+    "os",
+    "path",
+    "plugin",
+    "reflect",
+    "regexp",
+    "runtime",
+    "slices",
+    "sort",
+    "strconv",
+    "strings",
+    "structs",
+    "sync",
+    "syscall",
+    "testing",
+    "text",
+    "time",
+    "unicode",
+    "unique",
+    "unsafe",
+    "vendor",
+    "weak",
+];
+
 /// Whether a Go function, by its name, belongs to Go's standard library: its package path's
-/// first element has no dot (`net/http`, `fmt`, `runtime/pprof`), and it is not `main`.
+/// first element has no dot and is one of the standard library's roots (`net/http`, `fmt`,
+/// `runtime/pprof`), and it is not `main`.
 pub fn is_go_std(name: &str) -> bool {
     let after_slash = name.rfind('/').map_or(0, |i| i + 1);
     let Some(dot) = name[after_slash..].find('.') else {
@@ -192,7 +250,10 @@ pub fn is_go_std(name: &str) -> bool {
     };
     let package = &name[..after_slash + dot];
     let first = package.split('/').next().unwrap_or(package);
-    !first.is_empty() && !first.contains('.') && package != "main" && !package.contains(' ')
+    !first.contains('.')
+        && package != "main"
+        && !package.contains(' ')
+        && GO_STD_ROOTS.contains(&first)
 }
 
 /// The name without pprof-rs's `file.rs:line - ` prefix.
@@ -540,6 +601,9 @@ mod tests {
         assert!(!is_go_std("main.main"));
         assert!(!is_go_std("github.com/me/app.Run"));
         assert!(!is_go_std("gopkg.in/yaml.v3.(*parser).parse"));
+        // A module named without a dot is the application's own.
+        assert!(!is_go_std("myservice/store.(*DB).Put"));
+        assert!(!is_go_std("server.handle"));
     }
 
     #[test]
