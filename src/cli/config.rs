@@ -169,12 +169,18 @@ fn with_gc(paths: Vec<PathBuf>, gc: bool) -> Vec<PathBuf> {
         .into_iter()
         .map(|p| match p.to_str() {
             Some(u) if gc && heapdiff::load::url::is_url(u) => {
-                let sep = if u.contains('?') { '&' } else { '?' };
-                PathBuf::from(format!("{u}{sep}gc=1"))
+                PathBuf::from(heapdiff::load::url::with_gc(u))
             }
             _ => p,
         })
         .collect()
+}
+
+/// A regular expression given with `flag`, compiled; an error names the flag.
+fn regex_flag(flag: &str, expr: Option<&str>) -> anyhow::Result<Option<regex::Regex>> {
+    Ok(expr
+        .map(|e| regex::Regex::new(e).map_err(|err| heapdiff::Error::rule(flag, e, &err)))
+        .transpose()?)
 }
 
 fn limits(max_input_size: i64, f: &super::args::FetchArgs) -> heapdiff::load::Limits {
@@ -269,21 +275,9 @@ impl DiffConfig {
             target,
             top: a.top,
             call_paths: a.paths,
-            list: a
-                .list
-                .as_deref()
-                .map(|e| {
-                    regex::Regex::new(e).map_err(|err| heapdiff::Error::rule("--list", e, &err))
-                })
-                .transpose()?,
+            list: regex_flag("--list", a.list.as_deref())?,
             source_dirs: a.source_dir.clone(),
-            peek: a
-                .peek
-                .as_deref()
-                .map(|e| {
-                    regex::Regex::new(e).map_err(|err| heapdiff::Error::rule("--peek", e, &err))
-                })
-                .transpose()?,
+            peek: regex_flag("--peek", a.peek.as_deref())?,
             work_unit: a.work_unit.clone(),
             notes,
         })

@@ -37,11 +37,11 @@ impl Snapshots {
         if !url::is_url(&a.url) {
             bail!("{}: not an http:// URL", a.url);
         }
-        let mut profile_url = a.url.clone();
-        if a.fetch.gc {
-            profile_url.push(if profile_url.contains('?') { '&' } else { '?' });
-            profile_url.push_str("gc=1");
-        }
+        let profile_url = if a.fetch.gc {
+            url::with_gc(&a.url)
+        } else {
+            a.url.clone()
+        };
         let metrics = match &a.work_metric {
             Some(name) => {
                 let m = match &a.metrics {

@@ -12,6 +12,13 @@ pub fn is_url(s: &str) -> bool {
     s.starts_with("http://") || s.starts_with("https://")
 }
 
+/// `url` asking a Go service to collect garbage before it writes the profile (`gc=1`), as
+/// `go tool pprof` can ask.
+pub fn with_gc(url: &str) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}gc=1")
+}
+
 fn bad(what: String) -> InputErrorKind {
     InputErrorKind::Fetch(what)
 }
