@@ -133,3 +133,9 @@ impl InputError {
 
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<crate::profile::seqs::Full> for InputErrorKind {
+    fn from(e: crate::profile::seqs::Full) -> Self {
+        InputErrorKind::Invalid(e.to_string())
+    }
+}

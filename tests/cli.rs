@@ -314,7 +314,7 @@ fn pprof_output_reads_back_with_the_same_totals() {
     // leaf is it.
     let flat: i64 = (0..p.num_samples())
         .filter(|&i| {
-            let leaf = p.sample_locations(i)[0] as usize;
+            let leaf = p.sample_locations(i).first().unwrap() as usize;
             let f = p.locations[leaf].lines[0].function as usize;
             p.functions[f].name == "main.(*hub).subscribe"
         })

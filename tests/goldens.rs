@@ -151,9 +151,8 @@ fn pprof_round_trip() {
         .map(|i| {
             let names: Vec<&str> = p
                 .sample_locations(i)
-                .iter()
                 .rev()
-                .flat_map(|&l| p.locations[l as usize].lines.iter().rev())
+                .flat_map(|l| p.locations[l as usize].lines.iter().rev())
                 .map(|ln| p.functions[ln.function as usize].name.as_str())
                 .collect();
             let values: Vec<String> = (0..p.sample_types.len())

@@ -322,8 +322,7 @@ fn by_stack_and_by_function() {
         .series
         .catalog
         .stack(top)
-        .iter()
-        .map(|&f| d.series.catalog.frame(f).name.as_str())
+        .map(|f| d.series.catalog.frame(f).name.as_str())
         .collect();
     assert!(
         names.starts_with(&["main.(*hub).subscribe", "main.serve", "main.main"]),

@@ -109,7 +109,7 @@ fn analyse_with(paths: &[PathBuf], symbols: SymbolOptions) -> Series {
 fn leaf_names(a: &Series) -> Vec<String> {
     a.catalog
         .stack_ids()
-        .map(|s| a.catalog.frame(a.catalog.stack(s)[0]).name.clone())
+        .map(|s| a.catalog.frame(a.catalog.leaf(s)).name.clone())
         .collect()
 }
 

@@ -57,9 +57,10 @@ pub fn totals(series: &Series, snap: &Snapshot) -> FunctionTotals {
             continue;
         }
         let frames = cat.stack(s);
-        let leaf = cat.frame(frames[0]).func.index();
+        let Some(leaf) = frames.leaf() else { continue };
+        let leaf = cat.frame(leaf).func.index();
         t.flat[leaf] = t.flat[leaf].saturating_add(v);
-        for &f in frames {
+        for f in frames {
             let func = cat.frame(f).func.index();
             if stamp[func] != s.0 {
                 stamp[func] = s.0;

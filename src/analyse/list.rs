@@ -55,7 +55,7 @@ pub fn list(series: &Series, re: &Regex, source_dirs: &[PathBuf]) -> Vec<Listing
             continue;
         }
         seen.clear();
-        for (i, &f) in cat.stack(s).iter().enumerate() {
+        for (i, f) in cat.stack(s).enumerate() {
             let fr = cat.frame(f);
             if !re.is_match(&fr.name) {
                 continue;

@@ -62,7 +62,7 @@ pub fn of_ranking(
             continue;
         };
         let g = last.stacks.get(s).saturating_sub(base.stacks.get(s));
-        let frames = cat.stack(s);
+        let frames = cat.stack(s).to_vec();
         let pos = frames.iter().position(|&f| f == site).unwrap_or(0);
         let upper: Vec<FrameId> = frames[pos..].iter().rev().copied().collect();
         let e = groups[row]

@@ -44,7 +44,7 @@ pub fn peek(series: &Series, functions: &[FunctionDelta], re: &Regex) -> Vec<Pee
         if g == 0 {
             continue;
         }
-        let funcs: Vec<FuncId> = cat.stack(s).iter().map(|&f| cat.frame(f).func).collect();
+        let funcs: Vec<FuncId> = cat.stack(s).map(|f| cat.frame(f).func).collect();
         seen.clear();
         // Leaf first: the caller of funcs[i] is funcs[i + 1], its callee funcs[i - 1].
         for (i, f) in funcs.iter().enumerate() {

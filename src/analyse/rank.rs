@@ -124,11 +124,7 @@ pub struct Ranking {
 fn unit_index(series: &Series, sites: &SiteMap, by: By, s: StackId) -> usize {
     match by {
         By::Stack => s.index(),
-        By::Function => series
-            .catalog
-            .frame(series.catalog.stack(s)[0])
-            .func
-            .index(),
+        By::Function => series.catalog.frame(series.catalog.leaf(s)).func.index(),
         By::Site => sites.site(s).index(),
     }
 }
@@ -154,7 +150,7 @@ pub fn describe(series: &Series, unit: Unit) -> (String, String, i64) {
             (f.name.clone(), f.file.clone(), 0)
         }
         Unit::Stack(s) => {
-            let leaf = cat.frame(cat.stack(s)[0]);
+            let leaf = cat.frame(cat.leaf(s));
             (leaf.name.clone(), leaf.file.clone(), leaf.line)
         }
     }

@@ -11,7 +11,7 @@
 
 use crate::profile::Producer;
 use crate::profile::machinery::{FrameKind, SiteRules};
-use crate::series::{Catalog, FrameId, StackId};
+use crate::series::{Catalog, FrameId, Frames, StackId};
 
 /// Every stack's leak site.
 #[derive(Clone, Debug, Default)]
@@ -51,8 +51,10 @@ impl SiteMap {
             Vec::with_capacity(n),
             Vec::with_capacity(n),
         );
+        let mut frames: Vec<FrameId> = Vec::new();
         for s in catalog.stack_ids() {
-            let frames = catalog.stack(s);
+            frames.clear();
+            frames.extend(catalog.stack(s));
             let kind = |f: &FrameId| kinds[f.index()];
             let user = frames
                 .iter()
@@ -99,9 +101,9 @@ impl SiteMap {
 
     /// The frames of stack `s` without the machinery at its leaf end (leaf first). A stack of
     /// machinery alone keeps its root frame, so it still shows where it was called from.
-    pub fn trimmed<'c>(&self, catalog: &'c Catalog, s: StackId) -> &'c [FrameId] {
+    pub fn trimmed<'c>(&self, catalog: &'c Catalog, s: StackId) -> Frames<'c> {
         let frames = catalog.stack(s);
-        let pos = (self.first_user[s.index()] as usize).min(frames.len() - 1);
-        &frames[pos..]
+        let pos = (self.first_user[s.index()] as usize).min(frames.count().saturating_sub(1));
+        frames.skip_front(pos)
     }
 }

@@ -119,14 +119,14 @@ pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
 
     let mut loc_index: HashMap<u64, u32> = HashMap::new();
     let mut locations: Vec<Location> = Vec::new();
-    let mut sample_locs = Vec::new();
-    let mut sample_ranges = Vec::new();
+    let mut stacks_out = crate::profile::Seqs::new();
+    let mut locs: Vec<u32> = Vec::new();
     let mut values = Vec::new();
     for s in &stacks {
         let Some((c, b, ac, ab)) = s.counts else {
             continue;
         };
-        let start = sample_locs.len() as u32;
+        locs.clear();
         for (i, &a) in s.addrs.iter().enumerate() {
             // Return addresses: step back onto the call (not the leaf), as pprof does.
             let a = if i > 0 { a.saturating_sub(1) } else { a };
@@ -142,9 +142,11 @@ pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
                 });
                 (locations.len() - 1) as u32
             });
-            sample_locs.push(idx);
+            locs.push(idx);
         }
-        sample_ranges.push((start, sample_locs.len() as u32));
+        stacks_out
+            .push(locs.iter().copied())
+            .map_err(|e| InputErrorKind::Invalid(e.to_string()))?;
         if with_alloc {
             let (x, y) = scale_heap_sample(ac, ab, rate);
             values.push(x);
@@ -154,7 +156,7 @@ pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
         values.push(x);
         values.push(y);
     }
-    let n = sample_ranges.len();
+    let n = stacks_out.len();
     Ok(Profile {
         format: SourceFormat::JemallocHeap,
         sample_types,
@@ -172,8 +174,7 @@ pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
         mappings,
         functions: Vec::new(),
         locations,
-        sample_locs,
-        sample_ranges,
+        stacks: stacks_out,
         values,
         samples_in_file: n,
         gzipped: false,

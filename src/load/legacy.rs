@@ -271,12 +271,10 @@ fn build(
     let mut loc_index: HashMap<u64, u32> = HashMap::new();
     let mut loc_addrs: Vec<u64> = Vec::new();
     let mut loc_frames: Vec<Option<Frames>> = Vec::new();
-    let mut sample_locs = Vec::new();
-    let mut sample_ranges = Vec::with_capacity(samples.len());
+    let mut stacks = crate::profile::Seqs::new();
     let mut values = Vec::with_capacity(samples.len() * sample_types.len());
 
     for s in &samples {
-        let start = sample_locs.len() as u32;
         // pprof's address adjustment: every frame but the leaf is a return address; step back
         // onto the call instruction.
         let adj: Vec<u64> = s
@@ -301,8 +299,9 @@ fn build(
                 *slot = Some(frames);
             }
         }
-        sample_locs.extend_from_slice(&locs);
-        sample_ranges.push((start, sample_locs.len() as u32));
+        stacks
+            .push(locs.iter().copied())
+            .map_err(|e| InputErrorKind::Invalid(e.to_string()))?;
         values.extend_from_slice(&s.values);
     }
 
@@ -350,7 +349,7 @@ fn build(
         });
     }
 
-    let sample_ranges_len = sample_ranges.len();
+    let samples_in_file = stacks.len();
     Ok(Profile {
         format: SourceFormat::LegacyHeapText,
         sample_types,
@@ -368,9 +367,8 @@ fn build(
         mappings,
         functions,
         locations,
-        sample_locs,
-        sample_ranges,
-        samples_in_file: sample_ranges_len,
+        stacks,
+        samples_in_file,
         values,
         gzipped: false,
     })

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use crate::error::InputErrorKind;
 use crate::profile::proto;
+use crate::profile::seqs;
 use crate::profile::{Function, Line, Location, Mapping, Profile, SourceFormat, ValueType};
 
 /// Maps the ids a file uses to table positions. Most writers number 1..=n in order, which needs
@@ -33,6 +34,7 @@ impl IdIndex {
         Ok(IdIndex { dense, map })
     }
 
+    #[inline]
     fn get(&self, id: u64, len: usize) -> Option<u32> {
         if self.dense {
             (id >= 1 && id <= len as u64).then(|| (id - 1) as u32)
@@ -40,6 +42,36 @@ impl IdIndex {
             self.map.get(&id).copied()
         }
     }
+}
+
+/// Appends `ids` (canonical varints) less one each to `out`, checking that each is in
+/// `1..=n`. Each varint is decremented where it lies, which keeps it canonical unless its low
+/// seven bits are zero (a borrow into the next byte); then `out` is left as it was and the
+/// answer is false, for the caller to re-encode.
+fn minus_one(ids: &[u8], n: usize, out: &mut Vec<u8>) -> Result<bool, InputErrorKind> {
+    let start = out.len();
+    out.extend_from_slice(ids);
+    let mut k = start;
+    while k < out.len() {
+        let b0 = out[k];
+        let (mut v, mut m) = ((b0 & 0x7f) as u64, 1);
+        while out[k + m - 1] >= 0x80 {
+            v |= ((out[k + m] & 0x7f) as u64) << (7 * m);
+            m += 1;
+        }
+        if v == 0 || v > n as u64 {
+            return Err(InputErrorKind::Invalid(format!(
+                "a sample refers to location id {v}, which is not in the profile"
+            )));
+        }
+        if b0 & 0x7f == 0 {
+            out.truncate(start);
+            return Ok(false);
+        }
+        out[k] = b0 - 1;
+        k += m;
+    }
+    Ok(true)
 }
 
 /// Resolves a decoded profile.proto's id references into table indices.
@@ -171,8 +203,8 @@ pub(super) fn resolve(mut decoded: super::wire::Decoded) -> Result<Profile, Inpu
 
     let ntypes = sample_types.len();
     let nlocs = locations.len();
-    // Ids become location indices in place; the values are already in sample order.
-    let mut sample_ranges = Vec::with_capacity(decoded.samples.len());
+    // Ids become location indices; the values are already in sample order.
+    let mut stacks = crate::profile::Seqs::new();
     for (i, smp) in decoded.samples.iter().enumerate() {
         let n = (smp.values.1 - smp.values.0) as usize;
         if n != ntypes {
@@ -181,17 +213,23 @@ pub(super) fn resolve(mut decoded: super::wire::Decoded) -> Result<Profile, Inpu
                 i + 1
             )));
         }
-        sample_ranges.push(smp.ids);
-    }
-    let mut sample_locs = std::mem::take(&mut decoded.sample_ids);
-    for c in &mut sample_locs {
-        let id = decoded.id(*c);
-        *c = loc_ids.get(id, nlocs).ok_or_else(|| {
-            InputErrorKind::Invalid(format!(
-                "a sample refers to location id {id}, which is not in the profile"
-            ))
+        stacks.push_with(|out| -> Result<(), InputErrorKind> {
+            // Ids 1..=n in order make the index the id less one, done in place.
+            if loc_ids.dense && minus_one(decoded.ids_bytes(i), nlocs, out)? {
+                return Ok(());
+            }
+            for id in decoded.ids_of(i) {
+                let l = loc_ids.get(id, nlocs).ok_or_else(|| {
+                    InputErrorKind::Invalid(format!(
+                        "a sample refers to location id {id}, which is not in the profile"
+                    ))
+                })?;
+                seqs::encode(l, out);
+            }
+            Ok(())
         })?;
     }
+    drop(std::mem::take(&mut decoded.ids));
     let values = std::mem::take(&mut decoded.sample_values);
 
     Ok(Profile {
@@ -208,8 +246,7 @@ pub(super) fn resolve(mut decoded: super::wire::Decoded) -> Result<Profile, Inpu
         mappings,
         functions,
         locations,
-        sample_locs,
-        sample_ranges,
+        stacks,
         samples_in_file: decoded.samples_in_file,
         values,
         gzipped: false,

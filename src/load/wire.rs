@@ -13,7 +13,7 @@ use std::io::BufRead;
 use prost::Message;
 use prost::encoding::decode_varint;
 
-use crate::profile::hash::{FxHashMap, FxHasher};
+use crate::profile::hash::{HashIndex, hash_bytes};
 use crate::profile::proto;
 
 /// The top-level message. Samples are decoded as they are read, and samples with the same
@@ -23,11 +23,8 @@ use crate::profile::proto;
 pub struct Decoded {
     /// Everything but `sample`.
     pub header: proto::Profile,
-    /// The location ids of every distinct sample, concatenated, compacted to 32 bits: an id
-    /// below [`BIG_ID`] is itself; any other is `BIG_ID + i` for `big_ids[i]`.
-    pub sample_ids: Vec<u32>,
-    /// Location ids too large for 32 bits, in the order first seen.
-    pub big_ids: Vec<u64>,
+    /// The location ids of every distinct sample as canonical varints, concatenated.
+    pub ids: Vec<u8>,
     /// The values of every distinct sample, concatenated (summed over merged samples).
     pub sample_values: Vec<i64>,
     /// Per distinct sample: its ids and values as `[start, end)` into the arrays above.
@@ -36,24 +33,33 @@ pub struct Decoded {
     pub samples_in_file: usize,
 }
 
-/// Compacted ids at or above this stand for an entry of [`Decoded::big_ids`].
-pub const BIG_ID: u32 = 1 << 31;
-
 impl Decoded {
-    /// The location id a compacted id stands for.
-    pub fn id(&self, compact: u32) -> u64 {
-        if compact < BIG_ID {
-            compact as u64
-        } else {
-            self.big_ids[(compact - BIG_ID) as usize]
-        }
+    /// The location ids of distinct sample `i`, as canonical varints.
+    pub fn ids_bytes(&self, i: usize) -> &[u8] {
+        let (a, b) = self.samples[i].ids;
+        &self.ids[a as usize..b as usize]
+    }
+
+    /// The location ids of distinct sample `i`.
+    pub fn ids_of(&self, i: usize) -> impl Iterator<Item = u64> + '_ {
+        let (a, b) = self.samples[i].ids;
+        let mut bytes = &self.ids[a as usize..b as usize];
+        // The bytes were checked, and made canonical, as they were read.
+        std::iter::from_fn(move || {
+            let (&b0, rest) = bytes.split_first()?;
+            if b0 < 0x80 {
+                bytes = rest;
+                return Some(b0 as u64);
+            }
+            varint(&mut bytes).ok()
+        })
     }
 }
 
 /// One distinct sample of [`Decoded`].
 #[derive(Clone, Copy, Debug)]
 pub struct RawSample {
-    /// Its location ids in [`Decoded::sample_ids`].
+    /// Its location ids' bytes in [`Decoded::ids`].
     pub ids: (u32, u32),
     /// Its values in [`Decoded::sample_values`].
     pub values: (u32, u32),
@@ -194,75 +200,102 @@ fn stream_sub<M: Message + Default>(
 }
 
 /// Merges samples with identical location ids (and as many values) as they are read.
+///
+/// Samples are decoded into a small batch and merged a batch at a time: the hash table of a
+/// large profile is far larger than the caches, and touching a batch's slots together lets
+/// their cache misses overlap.
 #[derive(Default)]
 struct SampleSet {
-    head: FxHashMap<u64, u32>,
-    next: Vec<u32>,
+    index: HashIndex,
     out: Decoded,
-    big: FxHashMap<u64, u32>,
-    ids: Vec<u32>,
+    /// The batch: ids and values of each pending sample, with its ends and hash.
+    ids: Vec<u8>,
     values: Vec<i64>,
+    pending: Vec<(usize, usize, u64)>,
 }
+
+const BATCH: usize = 32;
 
 impl SampleSet {
     fn add(&mut self, body: &[u8]) -> Result<(), DecodeError> {
+        let (i0, v0) = (self.ids.len(), self.values.len());
+        decode_sample(body, &mut self.ids, &mut self.values)?;
+        let key = hash_bytes(&self.ids[i0..], (self.values.len() - v0) as u64);
+        self.pending.push((self.ids.len(), self.values.len(), key));
+        self.out.samples_in_file += 1;
+        if self.pending.len() == BATCH {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), DecodeError> {
+        self.index.reserve(self.pending.len());
+        let mut touched = 0u32;
+        for &(_, _, key) in &self.pending {
+            touched ^= self.index.touch(key);
+        }
+        std::hint::black_box(touched);
+        let (mut i0, mut v0) = (0, 0);
+        for k in 0..self.pending.len() {
+            let (i1, v1, key) = self.pending[k];
+            self.merge(i0..i1, v0..v1, key)?;
+            (i0, v0) = (i1, v1);
+        }
+        self.pending.clear();
         self.ids.clear();
         self.values.clear();
-        let ids = &mut self.ids;
-        let (big, big_ids) = (&mut self.big, &mut self.out.big_ids);
-        decode_sample(
-            body,
-            &mut |id| {
-                let c = match u32::try_from(id) {
-                    Ok(c) if c < BIG_ID => c,
-                    _ => *big.entry(id).or_insert_with(|| {
-                        big_ids.push(id);
-                        BIG_ID.saturating_add(big_ids.len() as u32 - 1)
-                    }),
-                };
-                ids.push(c);
-                Ok(())
-            },
-            &mut self.values,
-        )?;
-        let mut h = FxHasher::default();
-        h.add(self.values.len() as u64);
-        for &id in &self.ids {
-            h.add(id as u64);
-        }
-        let key = std::hash::Hasher::finish(&h);
-        let o = &mut self.out;
-        o.samples_in_file += 1;
-        let mut cur = self.head.get(&key).copied().unwrap_or(u32::MAX);
-        while cur != u32::MAX {
-            let s = o.samples[cur as usize];
-            let (i0, i1) = (s.ids.0 as usize, s.ids.1 as usize);
-            let (v0, v1) = (s.values.0 as usize, s.values.1 as usize);
-            if o.sample_ids[i0..i1] == self.ids[..] && v1 - v0 == self.values.len() {
-                for (d, v) in o.sample_values[v0..v1].iter_mut().zip(&self.values) {
-                    *d = d.saturating_add(*v);
-                }
-                return Ok(());
-            }
-            cur = self.next[cur as usize];
-        }
-        let id = u32::try_from(o.samples.len())
-            .map_err(|_| err("more distinct samples than heapdiff can hold"))?;
-        let too_many = || err("more stack frames or values than heapdiff can hold");
-        let ids = (
-            u32::try_from(o.sample_ids.len()).map_err(|_| too_many())?,
-            u32::try_from(o.sample_ids.len() + self.ids.len()).map_err(|_| too_many())?,
-        );
-        o.sample_ids.extend_from_slice(&self.ids);
-        let values = (
-            u32::try_from(o.sample_values.len()).map_err(|_| too_many())?,
-            u32::try_from(o.sample_values.len() + self.values.len()).map_err(|_| too_many())?,
-        );
-        o.sample_values.extend_from_slice(&self.values);
-        o.samples.push(RawSample { ids, values });
-        self.next
-            .push(self.head.insert(key, id).unwrap_or(u32::MAX));
         Ok(())
+    }
+
+    fn merge(
+        &mut self,
+        ids: std::ops::Range<usize>,
+        values: std::ops::Range<usize>,
+        key: u64,
+    ) -> Result<(), DecodeError> {
+        let o = &mut self.out;
+        let (ids, values) = (&self.ids[ids], &self.values[values]);
+        let new = u32::try_from(o.samples.len())
+            .ok()
+            .filter(|&n| n < u32::MAX)
+            .ok_or_else(|| err("more distinct samples than heapdiff can hold"))?;
+        let found = self.index.find_or_insert(key, new, |e| {
+            let s = o.samples[e as usize];
+            o.ids[s.ids.0 as usize..s.ids.1 as usize] == *ids
+                && (s.values.1 - s.values.0) as usize == values.len()
+        });
+        if let Some(e) = found {
+            let s = o.samples[e as usize];
+            for (d, v) in o.sample_values[s.values.0 as usize..s.values.1 as usize]
+                .iter_mut()
+                .zip(values)
+            {
+                *d = d.saturating_add(*v);
+            }
+            return Ok(());
+        }
+        let too_many = || err("more stack frames or values than heapdiff can hold");
+        let ids_at = (
+            u32::try_from(o.ids.len()).map_err(|_| too_many())?,
+            u32::try_from(o.ids.len() + ids.len()).map_err(|_| too_many())?,
+        );
+        let values_at = (
+            u32::try_from(o.sample_values.len()).map_err(|_| too_many())?,
+            u32::try_from(o.sample_values.len() + values.len()).map_err(|_| too_many())?,
+        );
+        o.ids.extend_from_slice(ids);
+        o.sample_values.extend_from_slice(values);
+        o.samples.push(RawSample {
+            ids: ids_at,
+            values: values_at,
+        });
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<Decoded, DecodeError> {
+        self.flush()?;
+        Ok(self.out)
     }
 }
 
@@ -321,7 +354,7 @@ pub fn decode_stream(mut r: impl BufRead) -> Result<Decoded, DecodeError> {
             _ => stream_skip(&mut r, wire, &mut buf)?,
         }
     }
-    Ok(set.out)
+    set.finish()
 }
 
 /// Decodes a whole profile.proto message held in memory.
@@ -329,26 +362,30 @@ pub fn decode(buf: &[u8]) -> Result<Decoded, DecodeError> {
     decode_stream(buf)
 }
 
-/// Decodes one sample's body: location ids go through `loc` (which may reject an id), values
-/// are appended to `values`. Returns the number of values read.
+/// Decodes one sample's body: its location ids are appended to `ids` as canonical varints
+/// (whether the file packed them or not, and however long its varints), its values to `values`.
 pub fn decode_sample(
     mut buf: &[u8],
-    loc: &mut impl FnMut(u64) -> Result<(), String>,
+    ids: &mut Vec<u8>,
     values: &mut Vec<i64>,
-) -> Result<usize, String> {
-    let before = values.len();
+) -> Result<(), String> {
     while !buf.is_empty() {
         let key = varint(&mut buf)?;
         let (field, wire) = (key >> 3, key & 7);
         match (field, wire) {
             (1, 2) => {
                 let n = varint(&mut buf)?;
-                let mut inner = take(&mut buf, n)?;
-                while !inner.is_empty() {
-                    loc(varint(&mut inner)?)?;
+                let inner = take(&mut buf, n)?;
+                if is_canonical(inner)? {
+                    ids.extend_from_slice(inner);
+                } else {
+                    let mut inner = inner;
+                    while !inner.is_empty() {
+                        encode_u64(varint(&mut inner)?, ids);
+                    }
                 }
             }
-            (1, 0) => loc(varint(&mut buf)?)?,
+            (1, 0) => encode_u64(varint(&mut buf)?, ids),
             (2, 2) => {
                 let n = varint(&mut buf)?;
                 let mut inner = take(&mut buf, n)?;
@@ -361,7 +398,43 @@ pub fn decode_sample(
             _ => skip(&mut buf, wire)?,
         }
     }
-    Ok(values.len() - before)
+    Ok(())
+}
+
+/// Whether packed varints are each in their shortest form (then their bytes can be kept as
+/// they are); an error when one is cut short or overflows 64 bits.
+#[inline]
+fn is_canonical(bytes: &[u8]) -> Result<bool, String> {
+    let mut run = 0u32;
+    let mut canonical = true;
+    for &b in bytes {
+        run += 1;
+        if b < 0x80 {
+            if run > 1 && b == 0 {
+                canonical = false;
+            }
+            if run == 10 && b > 1 {
+                return Err(err("a varint overflows 64 bits"));
+            }
+            run = 0;
+        } else if run == 10 {
+            return Err(err("a varint is longer than ten bytes"));
+        }
+    }
+    if run != 0 {
+        return Err(err("a varint is cut short (truncated file?)"));
+    }
+    Ok(canonical)
+}
+
+/// Appends the shortest varint of `v`.
+#[inline]
+fn encode_u64(mut v: u64, out: &mut Vec<u8>) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
 }
 
 fn err(what: &str) -> String {
@@ -447,12 +520,10 @@ mod tests {
             let mine: BTreeMap<Vec<u64>, Vec<i64>> = got
                 .samples
                 .iter()
-                .map(|s| {
+                .enumerate()
+                .map(|(i, s)| {
                     (
-                        got.sample_ids[s.ids.0 as usize..s.ids.1 as usize]
-                            .iter()
-                            .map(|&c| got.id(c))
-                            .collect::<Vec<u64>>(),
+                        got.ids_of(i).collect::<Vec<u64>>(),
                         got.sample_values[s.values.0 as usize..s.values.1 as usize].to_vec(),
                     )
                 })
@@ -470,6 +541,32 @@ mod tests {
             let _ = decode(&data[..cut]);
         }
         assert!(decode(&data[..data.len() - 3]).is_err());
+    }
+
+    #[test]
+    fn ids_are_kept_canonical_however_written() {
+        // Sample 1: ids 1, 300 packed; sample 2: the same ids unpacked, 300 padded to three
+        // bytes; both with one value. They are one sample with the values summed.
+        let s1 = [0x0a, 0x03, 0x01, 0xac, 0x02, 0x10, 0x05];
+        let s2 = [0x08, 0x01, 0x08, 0xac, 0x82, 0x00, 0x10, 0x07];
+        let mut set = SampleSet::default();
+        set.add(&s1).unwrap();
+        set.add(&s2).unwrap();
+        let set = SampleSet {
+            out: set.finish().unwrap(),
+            ..Default::default()
+        };
+        assert_eq!(set.out.samples.len(), 1);
+        assert_eq!(set.out.ids_of(0).collect::<Vec<_>>(), vec![1, 300]);
+        assert_eq!(set.out.sample_values, vec![12]);
+        assert_eq!(set.out.samples_in_file, 2);
+        // An id overflowing 64 bits, or cut short inside a packed run, is an error.
+        let mut set = SampleSet::default();
+        assert!(set.add(&[0x0a, 0x02, 0x80, 0x80]).is_err());
+        let mut long = vec![0x0a, 0x0a];
+        long.extend_from_slice(&[0xff; 9]);
+        long.push(0x7f);
+        assert!(set.add(&long).is_err());
     }
 
     #[test]

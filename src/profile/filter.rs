@@ -138,33 +138,29 @@ impl Filters {
             }
         }
         let ntypes = p.sample_types.len();
-        let mut locs = Vec::with_capacity(p.sample_locs.len());
-        let mut ranges = Vec::with_capacity(p.sample_ranges.len());
+        let mut stacks = super::Seqs::new();
         let mut values = Vec::with_capacity(p.values.len());
         for i in 0..p.num_samples() {
             let stack = p.sample_locations(i);
             let mut focused = false;
             let mut ignored = false;
-            for &l in stack {
+            for l in stack {
                 match focus_or_ignore[l as usize] {
                     Some(true) => focused = true,
                     Some(false) => ignored = true,
                     None => {}
                 }
             }
-            if !focused || ignored {
+            if !focused || ignored || stack.clone().all(|l| hidden[l as usize]) {
                 continue;
             }
-            let start = locs.len() as u32;
-            locs.extend(stack.iter().copied().filter(|&l| !hidden[l as usize]));
-            if locs.len() as u32 == start {
-                continue;
+            // A filtered profile is no larger than the one it came from.
+            if stacks.push(stack.filter(|&l| !hidden[l as usize])).is_err() {
+                break;
             }
-            ranges.push((start, locs.len() as u32));
             values.extend_from_slice(&p.values[i * ntypes..(i + 1) * ntypes]);
         }
-        p.sample_locs = locs;
-        p.sample_ranges = ranges;
+        p.stacks = stacks;
         p.values = values;
         m
     }

@@ -50,3 +50,144 @@ impl Hasher for FxHasher {
 pub type FxBuild = BuildHasherDefault<FxHasher>;
 /// A hash map keyed through [`FxHasher`].
 pub type FxHashMap<K, V> = HashMap<K, V, FxBuild>;
+
+/// Hashes bytes a word at a time (for varint-encoded stacks).
+#[inline]
+pub fn hash_bytes(bytes: &[u8], seed: u64) -> u64 {
+    let mut h = FxHasher { hash: seed };
+    h.add(bytes.len() as u64);
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        h.add(u64::from_le_bytes(c.try_into().unwrap_or([0; 8])));
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut w = [0u8; 8];
+        w[..rest.len()].copy_from_slice(rest);
+        h.add(u64::from_le_bytes(w));
+    }
+    h.hash
+}
+
+/// An insert-only hash index from a 64-bit hash to an entry number (a sample, a stack), for
+/// interning: the caller keeps the entries and says whether one equals the key being looked
+/// up. Each slot holds 32 bits of the hash beside the entry, so a probe touches the entries
+/// only on a likely match and the table regrows without them.
+#[derive(Default)]
+pub struct HashIndex {
+    slots: Vec<(u32, u32)>,
+    len: usize,
+}
+
+const EMPTY: u32 = u32::MAX;
+
+impl HashIndex {
+    /// An empty index.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How many entries.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    #[inline]
+    fn fold(hash: u64) -> u32 {
+        // The high half of a multiply mixes every input bit into the bits used for slots.
+        ((hash.wrapping_mul(0x9E37_79B9_7F4A_7C15)) >> 32) as u32
+    }
+
+    /// Makes room for `more` entries without regrowing.
+    pub fn reserve(&mut self, more: usize) {
+        while (self.len + more) * 2 > self.slots.len() {
+            self.grow();
+        }
+    }
+
+    /// Reads the slot where a lookup of `hash` starts. Touching the slots of a batch of keys
+    /// before looking them up lets their cache misses overlap (the loads are independent), so a
+    /// batch waits for memory about once instead of once per key; the table is far larger than
+    /// the caches on big profiles. Reserve room for the batch first, so that no growth moves
+    /// the slots in between.
+    #[inline]
+    pub fn touch(&self, hash: u64) -> u32 {
+        let mask = self.slots.len().wrapping_sub(1);
+        self.slots
+            .get(Self::fold(hash) as usize & mask)
+            .map_or(0, |s| s.1)
+    }
+
+    /// The entry equal to the key (per `eq`) with this hash, else records `new` for it and
+    /// returns `None`. `new` must not be `u32::MAX`.
+    #[inline]
+    pub fn find_or_insert(
+        &mut self,
+        hash: u64,
+        new: u32,
+        mut eq: impl FnMut(u32) -> bool,
+    ) -> Option<u32> {
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let h = Self::fold(hash);
+        let mask = self.slots.len() - 1;
+        let mut i = h as usize & mask;
+        loop {
+            let (sh, e) = self.slots[i];
+            if e == EMPTY {
+                self.slots[i] = (h, new);
+                self.len += 1;
+                return None;
+            }
+            if sh == h && eq(e) {
+                return Some(e);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn grow(&mut self) {
+        let cap = (self.slots.len() * 2).max(16);
+        let old = std::mem::replace(&mut self.slots, vec![(0, EMPTY); cap]);
+        let mask = cap - 1;
+        for (h, e) in old {
+            if e != EMPTY {
+                let mut i = h as usize & mask;
+                while self.slots[i].1 != EMPTY {
+                    i = (i + 1) & mask;
+                }
+                self.slots[i] = (h, e);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_finds_what_it_holds() {
+        let keys: Vec<u64> = (0..10_000u64).map(|k| k * 31 % 7919).collect();
+        let mut entries: Vec<u64> = Vec::new();
+        let mut idx = HashIndex::new();
+        for &k in &keys {
+            // A poor hash on purpose: collisions must still be told apart by `eq`.
+            let h = k % 97;
+            let n = entries.len() as u32;
+            match idx.find_or_insert(h, n, |e| entries[e as usize] == k) {
+                Some(e) => assert_eq!(entries[e as usize], k),
+                None => entries.push(k),
+            }
+        }
+        let distinct: std::collections::HashSet<u64> = keys.iter().copied().collect();
+        assert_eq!(entries.len(), distinct.len());
+        assert_eq!(idx.len(), distinct.len());
+    }
+}

@@ -17,10 +17,12 @@ pub mod producer;
 pub mod proto;
 pub mod prune;
 pub mod sample_type;
+pub mod seqs;
 
 use std::fmt;
 
 pub use producer::Producer;
+pub use seqs::{Seq, Seqs};
 
 /// How the comment of a delta profile heapdiff writes (`diff --format pprof`) begins; such a
 /// profile is refused as a snapshot.
@@ -175,10 +177,8 @@ pub struct Profile {
     pub functions: Vec<Function>,
     /// The locations.
     pub locations: Vec<Location>,
-    /// Location indices of all samples, concatenated; each sample's run is leaf first.
-    pub sample_locs: Vec<u32>,
-    /// Per sample, the `[start, end)` range of its run in `sample_locs`.
-    pub sample_ranges: Vec<(u32, u32)>,
+    /// Per sample, its location indices, leaf first.
+    pub stacks: Seqs,
     /// `sample_types.len()` values per sample, row after row.
     pub values: Vec<i64>,
     /// How many samples the file held (before samples with the same stack were merged).
@@ -190,13 +190,12 @@ pub struct Profile {
 impl Profile {
     /// The number of samples.
     pub fn num_samples(&self) -> usize {
-        self.sample_ranges.len()
+        self.stacks.len()
     }
 
     /// The locations of sample `i`, leaf first.
-    pub fn sample_locations(&self, i: usize) -> &[u32] {
-        let (s, e) = self.sample_ranges[i];
-        &self.sample_locs[s as usize..e as usize]
+    pub fn sample_locations(&self, i: usize) -> Seq<'_> {
+        self.stacks.get(i)
     }
 
     /// The value of sample `i` for sample type index `t`.

@@ -92,23 +92,30 @@ pub fn prune(p: &mut Profile, drop: &Regex, keep: Option<&Regex>) {
     if marks.iter().all(|m| *m == Mark::None) {
         return;
     }
-    for r in p.sample_ranges.iter_mut() {
-        let (start, end) = (r.0 as usize, r.1 as usize);
-        let locs = &p.sample_locs[start..end];
+    let mut locs = Vec::new();
+    for i in 0..p.stacks.len() {
+        // Walking from the root towards the leaf, the first marked location after a frame of
+        // the program's own is where the stack now starts.
+        locs.clear();
+        locs.extend(p.stacks.get(i));
         let mut found_user = false;
-        for i in (0..locs.len()).rev() {
-            match marks[locs[i] as usize] {
+        let mut cut = 0;
+        for j in (0..locs.len()).rev() {
+            match marks[locs[j] as usize] {
                 Mark::None => found_user = true,
                 _ if !found_user => {}
                 Mark::Whole => {
-                    r.0 = (start + i + 1) as u32;
+                    cut = j + 1;
                     break;
                 }
                 Mark::Beneath => {
-                    r.0 = (start + i) as u32;
+                    cut = j;
                     break;
                 }
             }
+        }
+        if cut > 0 {
+            p.stacks.drop_front(i, cut);
         }
     }
 }

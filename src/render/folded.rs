@@ -59,7 +59,7 @@ pub fn pairs(
             None => cat.stack(s),
         };
         key.clear();
-        let root_first: Vec<FrameId> = frames.iter().rev().copied().collect();
+        let root_first: Vec<FrameId> = frames.rev().collect();
         let mut i = 0;
         while i < root_first.len() {
             let f = root_first[i];

@@ -93,9 +93,8 @@ pub fn marked_stack(r: &Report, id: crate::series::StackId) -> String {
     let site = d.sites.site(id);
     let mut marked = false;
     cat.stack(id)
-        .iter()
         .rev()
-        .map(|&f| {
+        .map(|f| {
             let name = &cat.frame(f).name;
             if f == site && !marked {
                 marked = true;

@@ -124,7 +124,7 @@ pub fn encode(a: &Series) -> proto::Profile {
         }
         value.push(dv);
         sample.push(proto::Sample {
-            location_id: a.catalog.stack(s).iter().map(|f| f.0 as u64 + 1).collect(),
+            location_id: a.catalog.stack(s).map(|f| f.0 as u64 + 1).collect(),
             value,
         });
     }

@@ -14,7 +14,8 @@ use std::collections::HashMap;
 
 use super::names::{short_name, strip_rust_hash};
 use crate::profile::Profile;
-use crate::profile::hash::{FxHashMap, FxHasher};
+use crate::profile::hash::{HashIndex, hash_bytes};
+use crate::profile::seqs::{self, Full, Seq, Seqs};
 
 macro_rules! id {
     ($(#[$doc:meta])* $name:ident) => {
@@ -45,14 +46,53 @@ id!(
     StackId
 );
 
-fn hash_frames(frames: &[FrameId]) -> u64 {
-    let mut h = FxHasher::default();
-    h.add(frames.len() as u64);
-    for pair in frames.chunks(2) {
-        let w = pair[0].0 as u64 | (pair.get(1).map_or(u32::MAX, |f| f.0) as u64) << 32;
-        h.add(w);
+/// The frames of one stack, leaf first; `.rev()` walks them root first.
+#[derive(Clone, Copy, Debug)]
+pub struct Frames<'a>(Seq<'a>);
+
+impl Frames<'_> {
+    /// The leaf frame (where the allocation happened).
+    pub fn leaf(&self) -> Option<FrameId> {
+        self.0.first().map(FrameId)
     }
-    std::hash::Hasher::finish(&h)
+
+    /// The frames as a vector, leaf first.
+    pub fn to_vec(&self) -> Vec<FrameId> {
+        (*self).collect()
+    }
+
+    /// True for a stack without frames.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The frames after the first `n`.
+    pub fn skip_front(mut self, n: usize) -> Self {
+        for _ in 0..n {
+            self.0.next();
+        }
+        self
+    }
+}
+
+impl Iterator for Frames<'_> {
+    type Item = FrameId;
+
+    #[inline]
+    fn next(&mut self) -> Option<FrameId> {
+        self.0.next().map(FrameId)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for Frames<'_> {
+    #[inline]
+    fn next_back(&mut self) -> Option<FrameId> {
+        self.0.next_back().map(FrameId)
+    }
 }
 
 /// One frame, as heapdiff shows it.
@@ -125,10 +165,9 @@ pub struct Catalog {
     /// Every function node, indexed by [`FuncId`].
     pub funcs: Vec<FuncNode>,
     func_index: HashMap<FuncKey, FuncId>,
-    stack_frames: Vec<FrameId>,
-    stack_ranges: Vec<(u32, u32)>,
-    stack_head: FxHashMap<u64, u32>,
-    stack_next: Vec<u32>,
+    /// Every stack's frames, leaf first, as varints.
+    stacks: Seqs,
+    stack_index: HashIndex,
 }
 
 const NONE: u32 = u32::MAX;
@@ -173,13 +212,17 @@ impl Catalog {
 
     /// How many distinct stacks the profiles hold.
     pub fn num_stacks(&self) -> usize {
-        self.stack_ranges.len()
+        self.stacks.len()
     }
 
     /// The frames of stack `s`, leaf first.
-    pub fn stack(&self, s: StackId) -> &[FrameId] {
-        let (a, b) = self.stack_ranges[s.index()];
-        &self.stack_frames[a as usize..b as usize]
+    pub fn stack(&self, s: StackId) -> Frames<'_> {
+        Frames(self.stacks.get(s.index()))
+    }
+
+    /// The leaf frame of stack `s` (every stack has one: stacks without frames are not kept).
+    pub fn leaf(&self, s: StackId) -> FrameId {
+        self.stack(s).leaf().unwrap_or(FrameId(0))
     }
 
     /// The frame `f`.
@@ -274,21 +317,22 @@ impl Catalog {
         }
     }
 
-    /// The frames of every location of `p`, inner first, as (start, end) into the returned array.
-    fn location_frames(&mut self, p: &Profile) -> (Vec<FrameId>, Vec<(u32, u32)>) {
+    /// The frames of every location of `p`, inner first, as varints, with each location's
+    /// `[start, end)` in the returned bytes.
+    fn location_frames(&mut self, p: &Profile) -> (Vec<u8>, Vec<(u32, u32)>) {
         let mut flat = Vec::new();
         let mut ranges = Vec::with_capacity(p.locations.len());
         for loc in &p.locations {
             let start = flat.len() as u32;
             if loc.lines.is_empty() {
                 let id = self.address_frame(p, loc, None);
-                flat.push(id);
+                seqs::encode(id.0, &mut flat);
             }
             for l in &loc.lines {
                 let f = &p.functions[l.function as usize];
                 if f.name.is_empty() {
                     let id = self.address_frame(p, loc, Some(l));
-                    flat.push(id);
+                    seqs::encode(id.0, &mut flat);
                     continue;
                 }
                 let stripped = strip_rust_hash(&f.name);
@@ -314,77 +358,130 @@ impl Catalog {
                     func: c.func_id(FuncKey::Name(name.to_string()), name, &f.file),
                     unsymbolized: false,
                 });
-                flat.push(id);
+                seqs::encode(id.0, &mut flat);
             }
             ranges.push((start, flat.len() as u32));
         }
         (flat, ranges)
     }
 
-    fn intern_stack(&mut self, frames: &[FrameId]) -> StackId {
-        let h = hash_frames(frames);
-        let mut cur = self.stack_head.get(&h).copied().unwrap_or(NONE);
-        while cur != NONE {
-            if self.stack(StackId(cur)) == frames {
-                return StackId(cur);
+    /// The id of the stack whose frames are `encoded` (hashed to `h`), adding it when new.
+    fn intern_stack(&mut self, encoded: &[u8], h: u64) -> Result<StackId, Full> {
+        let new = u32::try_from(self.stacks.len())
+            .ok()
+            .filter(|&n| n < NONE)
+            .ok_or(Full)?;
+        let stacks = &self.stacks;
+        match self
+            .stack_index
+            .find_or_insert(h, new, |e| stacks.encoded(e as usize) == encoded)
+        {
+            Some(e) => Ok(StackId(e)),
+            None => {
+                self.stacks.push_encoded(encoded)?;
+                Ok(StackId(new))
             }
-            cur = self.stack_next[cur as usize];
         }
-        let id = StackId(self.stack_ranges.len() as u32);
-        let start = self.stack_frames.len() as u32;
-        self.stack_frames.extend_from_slice(frames);
-        self.stack_ranges
-            .push((start, self.stack_frames.len() as u32));
-        let prev = self.stack_head.insert(h, id.0).unwrap_or(NONE);
-        self.stack_next.push(prev);
-        id
     }
 
-    /// Adds the samples of `p` and returns its values per stack for every sample type.
-    pub fn add_profile(&mut self, p: &Profile) -> AllValues {
+    /// Adds the samples of `p` and returns its values per stack for every sample type; an
+    /// error only when the stacks of all profiles pass what heapdiff can hold.
+    ///
+    /// Samples are interned a batch at a time: the stack table of a large profile is far
+    /// larger than the caches, and touching a batch's slots together lets their misses overlap.
+    pub fn add_profile(&mut self, p: &Profile) -> Result<AllValues, Full> {
+        const BATCH: usize = 32;
         let (lf, lr) = self.location_frames(p);
         let n = p.sample_types.len();
         // Rows for this profile's stacks only: memory follows what it holds, never the stacks
         // other profiles added times this profile's number of sample types.
-        let mut rows: Vec<i64> = Vec::with_capacity(p.values.len());
-        let mut stacks: Vec<u32> = Vec::with_capacity(p.num_samples());
-        let mut row_of: Vec<u32> = Vec::new();
-        let mut totals = vec![0i64; n];
-        let mut scratch: Vec<FrameId> = Vec::with_capacity(64);
-        self.stack_frames.reserve(p.sample_locs.len());
-        for i in 0..p.num_samples() {
-            let row = &p.values[i * n..(i + 1) * n];
-            for (t, v) in totals.iter_mut().zip(row) {
-                *t = t.saturating_add(*v);
-            }
+        let mut vals = Values {
+            n,
+            rows: Vec::with_capacity(p.values.len()),
+            stacks: Vec::with_capacity(p.num_samples()),
+            row_of: Vec::new(),
+            totals: vec![0i64; n],
+        };
+        // The batch: every pending sample's frames, with its end, hash and sample index.
+        let mut scratch: Vec<u8> = Vec::with_capacity(BATCH * 64);
+        let mut pending: Vec<(usize, u64, usize)> = Vec::with_capacity(BATCH);
+        self.stack_index.reserve(p.num_samples());
+        let mut i = 0;
+        while i < p.num_samples() {
             scratch.clear();
-            for &l in p.sample_locations(i) {
-                let (a, b) = lr[l as usize];
-                scratch.extend_from_slice(&lf[a as usize..b as usize]);
-            }
-            if scratch.is_empty() {
-                continue;
-            }
-            let s = self.intern_stack(&scratch).index();
-            if row_of.len() <= s {
-                row_of.resize(s + 1, NONE);
-            }
-            if row_of[s] == NONE {
-                row_of[s] = stacks.len() as u32;
-                stacks.push(s as u32);
-                rows.extend_from_slice(row);
-            } else {
-                let r = row_of[s] as usize;
-                for (d, v) in rows[r * n..(r + 1) * n].iter_mut().zip(row) {
-                    *d = d.saturating_add(*v);
+            pending.clear();
+            while pending.len() < BATCH && i < p.num_samples() {
+                let start = scratch.len();
+                for l in p.sample_locations(i) {
+                    let (a, b) = lr[l as usize];
+                    if b == a + 1 {
+                        // Most locations are one frame with a one-byte id.
+                        scratch.push(lf[a as usize]);
+                    } else {
+                        scratch.extend_from_slice(&lf[a as usize..b as usize]);
+                    }
                 }
+                let h = hash_bytes(&scratch[start..], 0);
+                pending.push((scratch.len(), h, i));
+                i += 1;
+            }
+            let mut touched = 0u32;
+            for &(_, h, _) in &pending {
+                touched ^= self.stack_index.touch(h);
+            }
+            std::hint::black_box(touched);
+            let mut start = 0;
+            for &(end, h, sample) in &pending {
+                let row = &p.values[sample * n..(sample + 1) * n];
+                let stack = if end > start {
+                    Some(self.intern_stack(&scratch[start..end], h)?)
+                } else {
+                    None
+                };
+                vals.add(stack, row);
+                start = end;
             }
         }
-        AllValues {
+        Ok(AllValues {
             ntypes: n,
-            stacks,
-            rows,
-            totals,
+            stacks: vals.stacks,
+            rows: vals.rows,
+            totals: vals.totals,
+        })
+    }
+}
+
+/// One profile's values per stack as [`Catalog::add_profile`] gathers them.
+struct Values {
+    n: usize,
+    rows: Vec<i64>,
+    stacks: Vec<u32>,
+    row_of: Vec<u32>,
+    totals: Vec<i64>,
+}
+
+impl Values {
+    /// Adds a sample's row to its stack's (and to the totals, also for a sample without
+    /// frames).
+    fn add(&mut self, stack: Option<StackId>, row: &[i64]) {
+        let n = self.n;
+        for (t, v) in self.totals.iter_mut().zip(row) {
+            *t = t.saturating_add(*v);
+        }
+        let Some(s) = stack else { return };
+        let s = s.index();
+        if self.row_of.len() <= s {
+            self.row_of.resize(s + 1, NONE);
+        }
+        if self.row_of[s] == NONE {
+            self.row_of[s] = self.stacks.len() as u32;
+            self.stacks.push(s as u32);
+            self.rows.extend_from_slice(row);
+        } else {
+            let r = self.row_of[s] as usize;
+            for (d, v) in self.rows[r * n..(r + 1) * n].iter_mut().zip(row) {
+                *d = d.saturating_add(*v);
+            }
         }
     }
 }

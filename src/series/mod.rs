@@ -9,7 +9,9 @@ pub mod names;
 
 use std::path::PathBuf;
 
-pub use catalog::{Catalog, Frame, FrameId, FrameOptions, FuncId, FuncNode, StackId, StackValues};
+pub use catalog::{
+    Catalog, Frame, FrameId, FrameOptions, Frames, FuncId, FuncNode, StackId, StackValues,
+};
 
 use crate::error::{Error, InputError};
 use crate::load::Loaded;
@@ -233,6 +235,8 @@ pub struct Builder {
     opts: Options,
     catalog: Catalog,
     pending: Vec<Pending>,
+    /// The first input whose stacks did not fit, reported by `finish`.
+    overflow: Option<InputError>,
 }
 
 impl Builder {
@@ -245,6 +249,7 @@ impl Builder {
                 short_names: opts.short_names,
             }),
             pending: Vec::new(),
+            overflow: None,
         }
     }
 
@@ -254,7 +259,18 @@ impl Builder {
             .map(|t| inp.profile.total(t))
             .collect();
         let matched = self.opts.filters.apply(&mut inp.profile);
-        let values = self.catalog.add_profile(&inp.profile);
+        let values = match self.catalog.add_profile(&inp.profile) {
+            Ok(v) => v,
+            Err(full) => {
+                if self.overflow.is_none() {
+                    self.overflow = Some(InputError::new(
+                        &inp.path,
+                        crate::error::InputErrorKind::Invalid(full.to_string()),
+                    ));
+                }
+                Default::default()
+            }
+        };
         let producer = inp.profile.producer();
         let main = inp
             .profile
@@ -291,6 +307,9 @@ impl Builder {
     /// the given order among equal times), chooses the sample type, attaches the work done to
     /// each snapshot, and aligns the values.
     pub fn finish(mut self) -> Result<Series, Error> {
+        if let Some(e) = self.overflow {
+            return Err(Error::Input(e));
+        }
         if self.pending.is_empty() {
             return Err(Error::Options("no profiles to read".into()));
         }

@@ -228,7 +228,7 @@ impl<'a> SiteDoc<'a> {
             Unit::Stack(s) => {
                 let frames = catalog.stack(s);
                 let site = diff.sites.site(s);
-                frames.iter().rev().position(|&f| f == site)
+                frames.rev().position(|f| f == site)
             }
             _ => None,
         };
@@ -236,9 +236,8 @@ impl<'a> SiteDoc<'a> {
             Unit::Stack(s) => Some(
                 catalog
                     .stack(s)
-                    .iter()
                     .rev()
-                    .map(|&f| {
+                    .map(|f| {
                         let fr = catalog.frame(f);
                         FrameDoc {
                             function: &fr.name,

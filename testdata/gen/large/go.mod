@@ -1,0 +1,3 @@
+module heapdiff.test/large
+
+go 1.19
