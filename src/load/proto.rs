@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use crate::error::InputErrorKind;
 use crate::profile::proto;
-use crate::profile::seqs;
+use crate::profile::seqs::{self, Seqs};
 use crate::profile::{Function, Line, Location, Mapping, Profile, SourceFormat, ValueType};
 
 /// Maps the ids a file uses to table positions. Most writers number 1..=n in order, which needs
@@ -44,34 +44,43 @@ impl IdIndex {
     }
 }
 
-/// Appends `ids` (canonical varints) less one each to `out`, checking that each is in
-/// `1..=n`. Each varint is decremented where it lies, which keeps it canonical unless its low
-/// seven bits are zero (a borrow into the next byte); then `out` is left as it was and the
-/// answer is false, for the caller to re-encode.
-fn minus_one(ids: &[u8], n: usize, out: &mut Vec<u8>) -> Result<bool, InputErrorKind> {
-    let start = out.len();
-    out.extend_from_slice(ids);
-    let mut k = start;
-    while k < out.len() {
-        let b0 = out[k];
-        let (mut v, mut m) = ((b0 & 0x7f) as u64, 1);
-        while out[k + m - 1] >= 0x80 {
-            v |= ((out[k + m] & 0x7f) as u64) << (7 * m);
-            m += 1;
+fn missing_location(id: u64) -> InputErrorKind {
+    InputErrorKind::Invalid(format!(
+        "a sample refers to location id {id}, which is not in the profile"
+    ))
+}
+
+/// Turns the samples' location ids (numbered 1..=n in order) into location indices, the id
+/// less one, where they lie: an index never takes more bytes than its id, so each is written
+/// at or before where it was read. Each id must be in `1..=n`.
+fn minus_one_in_place(mut bytes: Vec<u8>, ends: &[u32], n: usize) -> Result<Seqs, InputErrorKind> {
+    let mut ranges = Vec::with_capacity(ends.len());
+    let (mut r, mut w) = (0usize, 0usize);
+    for &end in ends {
+        let start = w;
+        while r < end as usize {
+            let (mut v, mut m) = ((bytes[r] & 0x7f) as u64, 1);
+            while bytes[r + m - 1] >= 0x80 {
+                v |= ((bytes[r + m] & 0x7f) as u64) << (7 * m);
+                m += 1;
+            }
+            if v == 0 || v > n as u64 {
+                return Err(missing_location(v));
+            }
+            r += m;
+            let mut x = v - 1;
+            while x >= 0x80 {
+                bytes[w] = (x as u8) | 0x80;
+                x >>= 7;
+                w += 1;
+            }
+            bytes[w] = x as u8;
+            w += 1;
         }
-        if v == 0 || v > n as u64 {
-            return Err(InputErrorKind::Invalid(format!(
-                "a sample refers to location id {v}, which is not in the profile"
-            )));
-        }
-        if b0 & 0x7f == 0 {
-            out.truncate(start);
-            return Ok(false);
-        }
-        out[k] = b0 - 1;
-        k += m;
+        ranges.push((start as u32, w as u32));
     }
-    Ok(true)
+    bytes.truncate(w);
+    Ok(Seqs::from_parts(bytes, ranges))
 }
 
 /// Resolves a decoded profile.proto's id references into table indices.
@@ -203,34 +212,35 @@ pub(super) fn resolve(mut decoded: super::wire::Decoded) -> Result<Profile, Inpu
 
     let ntypes = sample_types.len();
     let nlocs = locations.len();
-    // Ids become location indices; the values are already in sample order.
-    let mut stacks = crate::profile::Seqs::new();
-    for (i, smp) in decoded.samples.iter().enumerate() {
-        let n = (smp.values.1 - smp.values.0) as usize;
-        if n != ntypes {
-            return Err(InputErrorKind::Invalid(format!(
-                "sample {} has {n} values but the profile declares {ntypes} sample types",
-                i + 1
-            )));
-        }
-        stacks.push_with(|out| -> Result<(), InputErrorKind> {
-            // Ids 1..=n in order make the index the id less one, done in place.
-            if loc_ids.dense && minus_one(decoded.ids_bytes(i), nlocs, out)? {
-                return Ok(());
-            }
-            for id in decoded.ids_of(i) {
-                let l = loc_ids.get(id, nlocs).ok_or_else(|| {
-                    InputErrorKind::Invalid(format!(
-                        "a sample refers to location id {id}, which is not in the profile"
-                    ))
-                })?;
-                seqs::encode(l, out);
-            }
-            Ok(())
-        })?;
+    let bad_width = |i: usize, n: usize| {
+        InputErrorKind::Invalid(format!(
+            "sample {i} has {n} values but the profile declares {ntypes} sample types"
+        ))
+    };
+    if !decoded.is_empty() && decoded.width != ntypes {
+        return Err(bad_width(1, decoded.width));
     }
-    drop(std::mem::take(&mut decoded.ids));
-    let values = std::mem::take(&mut decoded.sample_values);
+    if let Some((i, n)) = decoded.ragged {
+        return Err(bad_width(i, n));
+    }
+    // Ids become location indices; the values are already in sample order, `ntypes` each.
+    let stacks = if loc_ids.dense {
+        let ends = std::mem::take(&mut decoded.ends);
+        minus_one_in_place(std::mem::take(&mut decoded.ids), &ends, nlocs)?
+    } else {
+        let mut stacks = crate::profile::Seqs::new();
+        for i in 0..decoded.len() {
+            stacks.push_with(|out| -> Result<(), InputErrorKind> {
+                for id in decoded.ids_of(i) {
+                    let l = loc_ids.get(id, nlocs).ok_or_else(|| missing_location(id))?;
+                    seqs::encode(l, out);
+                }
+                Ok(())
+            })?;
+        }
+        stacks
+    };
+    let values = std::mem::take(&mut decoded.values);
 
     Ok(Profile {
         format: SourceFormat::Proto,

@@ -25,25 +25,45 @@ pub struct Decoded {
     pub header: proto::Profile,
     /// The location ids of every distinct sample as canonical varints, concatenated.
     pub ids: Vec<u8>,
-    /// The values of every distinct sample, concatenated (summed over merged samples).
-    pub sample_values: Vec<i64>,
-    /// Per distinct sample: its ids and values as `[start, end)` into the arrays above.
-    pub samples: Vec<RawSample>,
+    /// Per distinct sample, where its ids end in `ids` (each starts where the last ended).
+    pub ends: Vec<u32>,
+    /// The values of every distinct sample, [`Decoded::width`] each (summed over merged
+    /// samples).
+    pub values: Vec<i64>,
+    /// How many values each sample has: as many as the first sample has.
+    pub width: usize,
+    /// The first sample (numbered from one, in file order) with another number of values than
+    /// the first, and its number; a profile with one is invalid, and its values are no longer
+    /// kept.
+    pub ragged: Option<(usize, usize)>,
     /// How many samples the file held.
     pub samples_in_file: usize,
 }
 
 impl Decoded {
+    /// How many distinct samples.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True when the file held no samples.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    fn range(&self, i: usize) -> std::ops::Range<usize> {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        start..self.ends[i] as usize
+    }
+
     /// The location ids of distinct sample `i`, as canonical varints.
     pub fn ids_bytes(&self, i: usize) -> &[u8] {
-        let (a, b) = self.samples[i].ids;
-        &self.ids[a as usize..b as usize]
+        &self.ids[self.range(i)]
     }
 
     /// The location ids of distinct sample `i`.
     pub fn ids_of(&self, i: usize) -> impl Iterator<Item = u64> + '_ {
-        let (a, b) = self.samples[i].ids;
-        let mut bytes = &self.ids[a as usize..b as usize];
+        let mut bytes = self.ids_bytes(i);
         // The bytes were checked, and made canonical, as they were read.
         std::iter::from_fn(move || {
             let (&b0, rest) = bytes.split_first()?;
@@ -54,15 +74,12 @@ impl Decoded {
             varint(&mut bytes).ok()
         })
     }
-}
 
-/// One distinct sample of [`Decoded`].
-#[derive(Clone, Copy, Debug)]
-pub struct RawSample {
-    /// Its location ids' bytes in [`Decoded::ids`].
-    pub ids: (u32, u32),
-    /// Its values in [`Decoded::sample_values`].
-    pub values: (u32, u32),
+    /// The values of distinct sample `i`.
+    #[cfg(test)]
+    pub fn values_of(&self, i: usize) -> &[i64] {
+        &self.values[i * self.width..(i + 1) * self.width]
+    }
 }
 
 /// Why decoding stopped.
@@ -256,40 +273,36 @@ impl SampleSet {
     ) -> Result<(), DecodeError> {
         let o = &mut self.out;
         let (ids, values) = (&self.ids[ids], &self.values[values]);
-        let new = u32::try_from(o.samples.len())
+        if o.ends.is_empty() && o.ragged.is_none() {
+            o.width = values.len();
+        }
+        if values.len() != o.width || o.ragged.is_some() {
+            // An invalid profile (resolution says so); its values are not kept.
+            o.ragged.get_or_insert((o.ends.len() + 1, values.len()));
+            return Ok(());
+        }
+        let new = u32::try_from(o.ends.len())
             .ok()
             .filter(|&n| n < u32::MAX)
             .ok_or_else(|| err("more distinct samples than heapdiff can hold"))?;
+        let (all, ends) = (&o.ids, &o.ends);
         let found = self.index.find_or_insert(key, new, |e| {
-            let s = o.samples[e as usize];
-            o.ids[s.ids.0 as usize..s.ids.1 as usize] == *ids
-                && (s.values.1 - s.values.0) as usize == values.len()
+            let e = e as usize;
+            let start = if e == 0 { 0 } else { ends[e - 1] as usize };
+            all[start..ends[e] as usize] == *ids
         });
         if let Some(e) = found {
-            let s = o.samples[e as usize];
-            for (d, v) in o.sample_values[s.values.0 as usize..s.values.1 as usize]
-                .iter_mut()
-                .zip(values)
-            {
+            let at = e as usize * o.width;
+            for (d, v) in o.values[at..at + o.width].iter_mut().zip(values) {
                 *d = d.saturating_add(*v);
             }
             return Ok(());
         }
-        let too_many = || err("more stack frames or values than heapdiff can hold");
-        let ids_at = (
-            u32::try_from(o.ids.len()).map_err(|_| too_many())?,
-            u32::try_from(o.ids.len() + ids.len()).map_err(|_| too_many())?,
-        );
-        let values_at = (
-            u32::try_from(o.sample_values.len()).map_err(|_| too_many())?,
-            u32::try_from(o.sample_values.len() + values.len()).map_err(|_| too_many())?,
-        );
+        let end = u32::try_from(o.ids.len() + ids.len())
+            .map_err(|_| err("more stack frames than heapdiff can hold"))?;
         o.ids.extend_from_slice(ids);
-        o.sample_values.extend_from_slice(values);
-        o.samples.push(RawSample {
-            ids: ids_at,
-            values: values_at,
-        });
+        o.ends.push(end);
+        o.values.extend_from_slice(values);
         Ok(())
     }
 
@@ -517,14 +530,11 @@ mod tests {
                     *d += v;
                 }
             }
-            let mine: BTreeMap<Vec<u64>, Vec<i64>> = got
-                .samples
-                .iter()
-                .enumerate()
-                .map(|(i, s)| {
+            let mine: BTreeMap<Vec<u64>, Vec<i64>> = (0..got.len())
+                .map(|i| {
                     (
                         got.ids_of(i).collect::<Vec<u64>>(),
-                        got.sample_values[s.values.0 as usize..s.values.1 as usize].to_vec(),
+                        got.values_of(i).to_vec(),
                     )
                 })
                 .collect();
@@ -556,9 +566,9 @@ mod tests {
             out: set.finish().unwrap(),
             ..Default::default()
         };
-        assert_eq!(set.out.samples.len(), 1);
+        assert_eq!(set.out.len(), 1);
         assert_eq!(set.out.ids_of(0).collect::<Vec<_>>(), vec![1, 300]);
-        assert_eq!(set.out.sample_values, vec![12]);
+        assert_eq!(set.out.values, vec![12]);
         assert_eq!(set.out.samples_in_file, 2);
         // An id overflowing 64 bits, or cut short inside a packed run, is an error.
         let mut set = SampleSet::default();

@@ -72,7 +72,9 @@ pub fn hash_bytes(bytes: &[u8], seed: u64) -> u64 {
 /// An insert-only hash index from a 64-bit hash to an entry number (a sample, a stack), for
 /// interning: the caller keeps the entries and says whether one equals the key being looked
 /// up. Each slot holds 32 bits of the hash beside the entry, so a probe touches the entries
-/// only on a likely match and the table regrows without them.
+/// only on a likely match and the table regrows without them. Slots are found by the hash's
+/// fraction of the table (any size works), probed linearly; the table is at most 70% full
+/// and grows by half, so it costs about 14 bytes an entry.
 #[derive(Default)]
 pub struct HashIndex {
     slots: Vec<(u32, u32)>,
@@ -99,14 +101,26 @@ impl HashIndex {
 
     #[inline]
     fn fold(hash: u64) -> u32 {
-        // The high half of a multiply mixes every input bit into the bits used for slots.
+        // The high half of a multiply mixes every input bit into the bits kept.
         ((hash.wrapping_mul(0x9E37_79B9_7F4A_7C15)) >> 32) as u32
+    }
+
+    #[inline]
+    fn home(h: u32, cap: usize) -> usize {
+        ((h as u64 * cap as u64) >> 32) as usize
+    }
+
+    fn full_at(&self, len: usize) -> bool {
+        len * 10 > self.slots.len() * 7
     }
 
     /// Makes room for `more` entries without regrowing.
     pub fn reserve(&mut self, more: usize) {
-        while (self.len + more) * 2 > self.slots.len() {
-            self.grow();
+        let want = self.len.saturating_add(more);
+        if self.full_at(want) {
+            // Geometric growth also when a caller reserves a little at a time.
+            let grown = self.slots.len() + self.slots.len() / 2;
+            self.rebuild((want / 7).saturating_mul(10).max(grown) + 16);
         }
     }
 
@@ -117,10 +131,8 @@ impl HashIndex {
     /// the slots in between.
     #[inline]
     pub fn touch(&self, hash: u64) -> u32 {
-        let mask = self.slots.len().wrapping_sub(1);
-        self.slots
-            .get(Self::fold(hash) as usize & mask)
-            .map_or(0, |s| s.1)
+        let i = Self::home(Self::fold(hash), self.slots.len());
+        self.slots.get(i).map_or(0, |s| s.1)
     }
 
     /// The entry equal to the key (per `eq`) with this hash, else records `new` for it and
@@ -132,12 +144,12 @@ impl HashIndex {
         new: u32,
         mut eq: impl FnMut(u32) -> bool,
     ) -> Option<u32> {
-        if (self.len + 1) * 2 > self.slots.len() {
-            self.grow();
+        if self.full_at(self.len + 1) {
+            self.reserve(1);
         }
         let h = Self::fold(hash);
-        let mask = self.slots.len() - 1;
-        let mut i = h as usize & mask;
+        let cap = self.slots.len();
+        let mut i = Self::home(h, cap);
         loop {
             let (sh, e) = self.slots[i];
             if e == EMPTY {
@@ -148,19 +160,23 @@ impl HashIndex {
             if sh == h && eq(e) {
                 return Some(e);
             }
-            i = (i + 1) & mask;
+            i += 1;
+            if i == cap {
+                i = 0;
+            }
         }
     }
 
-    fn grow(&mut self) {
-        let cap = (self.slots.len() * 2).max(16);
+    fn rebuild(&mut self, cap: usize) {
         let old = std::mem::replace(&mut self.slots, vec![(0, EMPTY); cap]);
-        let mask = cap - 1;
         for (h, e) in old {
             if e != EMPTY {
-                let mut i = h as usize & mask;
+                let mut i = Self::home(h, cap);
                 while self.slots[i].1 != EMPTY {
-                    i = (i + 1) & mask;
+                    i += 1;
+                    if i == cap {
+                        i = 0;
+                    }
                 }
                 self.slots[i] = (h, e);
             }

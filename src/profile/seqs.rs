@@ -47,6 +47,17 @@ impl Seqs {
         Self::default()
     }
 
+    /// Sequences already laid out: `bytes` holds canonical varints and each range lies within
+    /// it, in order.
+    pub(crate) fn from_parts(bytes: Vec<u8>, ranges: Vec<(u32, u32)>) -> Self {
+        debug_assert!(
+            ranges
+                .iter()
+                .all(|r| r.0 <= r.1 && r.1 as usize <= bytes.len())
+        );
+        Seqs { bytes, ranges }
+    }
+
     /// How many sequences.
     pub fn len(&self) -> usize {
         self.ranges.len()

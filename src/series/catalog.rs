@@ -385,11 +385,13 @@ impl Catalog {
     }
 
     /// Adds the samples of `p` and returns its values per stack for every sample type; an
-    /// error only when the stacks of all profiles pass what heapdiff can hold.
+    /// error only when the stacks of all profiles pass what heapdiff can hold. The values are
+    /// taken from `p` (its rows become the stacks' rows in place) and `p.values` is left
+    /// empty.
     ///
     /// Samples are interned a batch at a time: the stack table of a large profile is far
     /// larger than the caches, and touching a batch's slots together lets their misses overlap.
-    pub fn add_profile(&mut self, p: &Profile) -> Result<AllValues, Full> {
+    pub fn add_profile(&mut self, p: &mut Profile) -> Result<AllValues, Full> {
         const BATCH: usize = 32;
         let (lf, lr) = self.location_frames(p);
         let n = p.sample_types.len();
@@ -397,7 +399,8 @@ impl Catalog {
         // other profiles added times this profile's number of sample types.
         let mut vals = Values {
             n,
-            rows: Vec::with_capacity(p.values.len()),
+            rows: std::mem::take(&mut p.values),
+            kept: 0,
             stacks: Vec::with_capacity(p.num_samples()),
             row_of: Vec::new(),
             totals: vec![0i64; n],
@@ -432,16 +435,17 @@ impl Catalog {
             std::hint::black_box(touched);
             let mut start = 0;
             for &(end, h, sample) in &pending {
-                let row = &p.values[sample * n..(sample + 1) * n];
                 let stack = if end > start {
                     Some(self.intern_stack(&scratch[start..end], h)?)
                 } else {
                     None
                 };
-                vals.add(stack, row);
+                vals.add(stack, sample);
                 start = end;
             }
         }
+        vals.rows.truncate(vals.stacks.len() * n);
+        vals.rows.shrink_to_fit();
         Ok(AllValues {
             ntypes: n,
             stacks: vals.stacks,
@@ -451,21 +455,27 @@ impl Catalog {
     }
 }
 
-/// One profile's values per stack as [`Catalog::add_profile`] gathers them.
+/// One profile's values per stack as [`Catalog::add_profile`] gathers them: the profile's
+/// rows (one per sample) are turned into rows per stack in place, in sample order. A stack's
+/// row is never after the row of the sample being added, so no row is overwritten before it
+/// is read.
 struct Values {
     n: usize,
     rows: Vec<i64>,
+    /// Rows per stack so far (the first `kept` rows of `rows`).
+    kept: usize,
     stacks: Vec<u32>,
     row_of: Vec<u32>,
     totals: Vec<i64>,
 }
 
 impl Values {
-    /// Adds a sample's row to its stack's (and to the totals, also for a sample without
-    /// frames).
-    fn add(&mut self, stack: Option<StackId>, row: &[i64]) {
+    /// Adds sample `sample`'s row to its stack's (and to the totals, also for a sample
+    /// without frames).
+    fn add(&mut self, stack: Option<StackId>, sample: usize) {
         let n = self.n;
-        for (t, v) in self.totals.iter_mut().zip(row) {
+        let at = sample * n;
+        for (t, v) in self.totals.iter_mut().zip(&self.rows[at..at + n]) {
             *t = t.saturating_add(*v);
         }
         let Some(s) = stack else { return };
@@ -476,11 +486,12 @@ impl Values {
         if self.row_of[s] == NONE {
             self.row_of[s] = self.stacks.len() as u32;
             self.stacks.push(s as u32);
-            self.rows.extend_from_slice(row);
+            self.rows.copy_within(at..at + n, self.kept * n);
+            self.kept += 1;
         } else {
-            let r = self.row_of[s] as usize;
-            for (d, v) in self.rows[r * n..(r + 1) * n].iter_mut().zip(row) {
-                *d = d.saturating_add(*v);
+            let r = self.row_of[s] as usize * n;
+            for k in 0..n {
+                self.rows[r + k] = self.rows[r + k].saturating_add(self.rows[at + k]);
             }
         }
     }

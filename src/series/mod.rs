@@ -259,7 +259,7 @@ impl Builder {
             .map(|t| inp.profile.total(t))
             .collect();
         let matched = self.opts.filters.apply(&mut inp.profile);
-        let values = match self.catalog.add_profile(&inp.profile) {
+        let values = match self.catalog.add_profile(&mut inp.profile) {
             Ok(v) => v,
             Err(full) => {
                 if self.overflow.is_none() {
