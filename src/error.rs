@@ -2,16 +2,15 @@
 //! with it; a rule error names the flag and the expression; an options error says which
 //! options do not fit the inputs.
 
+use std::fmt;
 use std::path::PathBuf;
 
 /// Everything that can stop heapdiff's engine.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum Error {
     /// One input is unreadable or not a profile heapdiff reads.
-    #[error(transparent)]
-    Input(#[from] InputError),
+    Input(InputError),
     /// A regular expression given by the user (or a profile) does not compile.
-    #[error("{flag} {expr:?} is not a valid regular expression: {reason}")]
     Rule {
         /// The flag or list the expression came from (`--skip`, `--keep`, `built-in`).
         flag: String,
@@ -22,15 +21,12 @@ pub enum Error {
     },
     /// Options that do not fit the inputs (two profiles where a series is needed, a `--work`
     /// list of the wrong length).
-    #[error("{0}")]
     Options(String),
     /// Writing an output failed.
-    #[error("{what}: {source}")]
     Io {
         /// What was being written.
         what: String,
         /// The underlying error.
-        #[source]
         source: std::io::Error,
     },
 }
@@ -65,8 +61,7 @@ impl Error {
 }
 
 /// What went wrong with one input file (or standard input).
-#[derive(Debug, thiserror::Error)]
-#[error("{}: {kind}", .path.display())]
+#[derive(Debug)]
 pub struct InputError {
     /// The file as the user named it (`-` for standard input).
     pub path: PathBuf,
@@ -75,25 +70,19 @@ pub struct InputError {
 }
 
 /// The ways an input can be bad.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum InputErrorKind {
     /// The file cannot be read (missing, a directory, no permission).
-    #[error("cannot read: {0}")]
-    Io(#[source] std::io::Error),
+    Io(std::io::Error),
     /// The file is empty.
-    #[error("empty file: no profile data")]
     Empty,
     /// The gzip stream is cut short or corrupt.
-    #[error("truncated or corrupt gzip stream: {0}")]
-    Gzip(#[source] std::io::Error),
+    Gzip(std::io::Error),
     /// The bytes are none of the formats heapdiff reads.
-    #[error("not a pprof profile: {0}")]
     NotAProfile(String),
     /// A profile.proto whose contents contradict themselves (dangling ids, bad indices).
-    #[error("invalid profile: {0}")]
     Invalid(String),
     /// A legacy text heap profile with a malformed line.
-    #[error("malformed legacy heap profile at line {line}: {what}")]
     Legacy {
         /// 1-based line number.
         line: usize,
@@ -101,7 +90,6 @@ pub enum InputErrorKind {
         what: String,
     },
     /// A jemalloc heap_v2 dump with a malformed line.
-    #[error("malformed jemalloc heap dump at line {line}: {what}")]
     JemallocDump {
         /// 1-based line number.
         line: usize,
@@ -109,15 +97,10 @@ pub enum InputErrorKind {
         what: String,
     },
     /// A URL could not be fetched (refused, an error status, not a profile).
-    #[error("{0}")]
     Fetch(String),
     /// The input decompresses to more than the ceiling.
-    #[error(
-        "decompresses to more than {0} bytes, the input-size ceiling (--max-input-size raises it)"
-    )]
     TooLarge(u64),
     /// The chosen sample type is missing or measured in another unit.
-    #[error("{0}")]
     SampleType(String),
 }
 
@@ -137,5 +120,78 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl From<crate::profile::seqs::Full> for InputErrorKind {
     fn from(e: crate::profile::seqs::Full) -> Self {
         InputErrorKind::Invalid(e.to_string())
+    }
+}
+
+impl From<InputError> for Error {
+    fn from(e: InputError) -> Self {
+        Error::Input(e)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Input(e) => e.fmt(f),
+            Error::Rule { flag, expr, reason } => {
+                write!(
+                    f,
+                    "{flag} {expr:?} is not a valid regular expression: {reason}"
+                )
+            }
+            Error::Options(s) => f.write_str(s),
+            Error::Io { what, source } => write!(f, "{what}: {source}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Input(e) => e.source(),
+            Error::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.kind)
+    }
+}
+
+/// The message already says what the kind is (and its cause), so no source is chained.
+impl std::error::Error for InputError {}
+
+impl fmt::Display for InputErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InputErrorKind::Io(e) => write!(f, "cannot read: {e}"),
+            InputErrorKind::Empty => f.write_str("empty file: no profile data"),
+            InputErrorKind::Gzip(e) => write!(f, "truncated or corrupt gzip stream: {e}"),
+            InputErrorKind::NotAProfile(s) => write!(f, "not a pprof profile: {s}"),
+            InputErrorKind::Invalid(s) => write!(f, "invalid profile: {s}"),
+            InputErrorKind::Legacy { line, what } => {
+                write!(f, "malformed legacy heap profile at line {line}: {what}")
+            }
+            InputErrorKind::JemallocDump { line, what } => {
+                write!(f, "malformed jemalloc heap dump at line {line}: {what}")
+            }
+            InputErrorKind::Fetch(s) | InputErrorKind::SampleType(s) => f.write_str(s),
+            InputErrorKind::TooLarge(n) => write!(
+                f,
+                "decompresses to more than {n} bytes, the input-size ceiling (--max-input-size raises it)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for InputErrorKind {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            InputErrorKind::Io(e) | InputErrorKind::Gzip(e) => Some(e),
+            _ => None,
+        }
     }
 }
