@@ -96,10 +96,20 @@ impl Diff {
     /// With a ranking by site, the call paths of the rows in `rows` (every row when `None`),
     /// aligned with `ranking.units`, largest growth first; empty for rows not asked for.
     pub fn call_paths(&self, rows: Option<&[usize]>) -> Vec<Vec<paths::CallPath>> {
+        self.top_call_paths(rows, None)
+    }
+
+    /// As [`Diff::call_paths`], the first `limit` paths of each row only (all when `None`);
+    /// cheaper when a site is reached in many ways and only the largest are shown.
+    pub fn top_call_paths(
+        &self,
+        rows: Option<&[usize]>,
+        limit: Option<usize>,
+    ) -> Vec<Vec<paths::CallPath>> {
         if self.ranking.by != By::Site {
             return vec![Vec::new(); self.ranking.units.len()];
         }
-        paths::of_ranking(&self.series, &self.sites, &self.ranking, rows)
+        paths::of_ranking(&self.series, &self.sites, &self.ranking, rows, limit)
     }
 
     /// Whether the compared values are retention (memory still held), so growth can be a leak.

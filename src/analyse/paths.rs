@@ -7,7 +7,7 @@ use super::rank::{Ranking, Unit};
 use super::sites::SiteMap;
 use crate::profile::hash::FxHashMap;
 use crate::profile::machinery::FrameKind;
-use crate::series::{FrameId, Series};
+use crate::series::{FrameId, Series, StackId};
 
 /// One way a site is reached.
 #[derive(Clone, Debug)]
@@ -33,12 +33,14 @@ impl CallPath {
 }
 
 /// The call paths of the ranked sites in `rows` (every row when `None`), in the ranking's
-/// order; rows not asked for, and rows that are not sites, get none. One pass over the stacks.
+/// order, the first `limit` of each (all when `None`); rows not asked for, and rows that are
+/// not sites, get none. One pass over the stacks.
 pub fn of_ranking(
     series: &Series,
     sites: &SiteMap,
     ranking: &Ranking,
     rows: Option<&[usize]>,
+    limit: Option<usize>,
 ) -> Vec<Vec<CallPath>> {
     let cat = &series.catalog;
     let (base, last) = (series.base(), series.last());
@@ -53,44 +55,66 @@ pub fn of_ranking(
             _ => None,
         })
         .collect();
-    // Per row: root-to-site path -> (growth, largest contributor's growth, its stack).
-    type Groups = FxHashMap<Vec<FrameId>, (i64, i64, Vec<FrameId>)>;
+    // Per row: root-to-site path -> (growth, largest contributor's growth, its stack). The
+    // path is built in a reused buffer and copied only for a new group.
+    type Groups = FxHashMap<Vec<FrameId>, (i64, i64, StackId)>;
     let mut groups: Vec<Groups> = vec![Groups::default(); ranking.units.len()];
+    let mut upper: Vec<FrameId> = Vec::new();
     for s in cat.stack_ids() {
         let site = sites.site(s);
         let Some(&row) = row_of.get(&site) else {
             continue;
         };
         let g = last.stacks.get(s).saturating_sub(base.stacks.get(s));
-        let frames = cat.stack(s).to_vec();
-        let pos = frames.iter().position(|&f| f == site).unwrap_or(0);
-        let upper: Vec<FrameId> = frames[pos..].iter().rev().copied().collect();
-        let e = groups[row]
-            .entry(upper)
-            .or_insert_with(|| (0, i64::MIN, Vec::new()));
+        // Root first, down to the site's first (leafmost) appearance.
+        upper.clear();
+        upper.extend(cat.stack(s).rev());
+        let pos = upper
+            .iter()
+            .rposition(|&f| f == site)
+            .unwrap_or(upper.len() - 1);
+        upper.truncate(pos + 1);
+        let e = match groups[row].get_mut(&upper[..]) {
+            Some(e) => e,
+            None => groups[row].entry(upper.clone()).or_insert((0, i64::MIN, s)),
+        };
         e.0 = e.0.saturating_add(g);
         if g > e.1 {
             e.1 = g;
-            e.2 = frames.iter().rev().copied().collect();
+            e.2 = s;
         }
     }
+    // Largest growth first, then by the frames (root first) of the largest contributor,
+    // compared in place; only the paths kept are copied out.
+    let order = |a: &(usize, i64, StackId), b: &(usize, i64, StackId)| {
+        b.1.cmp(&a.1)
+            .then_with(|| cat.stack(a.2).rev().cmp(cat.stack(b.2).rev()))
+    };
     groups
         .into_iter()
         .map(|g| {
-            let mut paths: Vec<CallPath> = g
+            let mut paths: Vec<(usize, i64, StackId)> = g
                 .into_iter()
-                .map(|(upper, (growth, _, whole))| CallPath {
-                    site: upper.len() - 1,
-                    frames: whole,
+                .map(|(upper, (growth, _, whole))| (upper.len() - 1, growth, whole))
+                .collect();
+            if let Some(n) = limit
+                && paths.len() > n
+            {
+                if n == 0 {
+                    return Vec::new();
+                }
+                paths.select_nth_unstable_by(n - 1, order);
+                paths.truncate(n);
+            }
+            paths.sort_by(order);
+            paths
+                .into_iter()
+                .map(|(site, growth, whole)| CallPath {
+                    frames: cat.stack(whole).rev().collect(),
+                    site,
                     growth,
                 })
-                .collect();
-            paths.sort_by(|a, b| {
-                b.growth
-                    .cmp(&a.growth)
-                    .then_with(|| a.frames.cmp(&b.frames))
-            });
-            paths
+                .collect()
         })
         .collect()
 }

@@ -62,10 +62,7 @@ pub fn hash_bytes(bytes: &[u8], seed: u64) -> u64 {
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
-        let w = rest
-            .iter()
-            .rev()
-            .fold(0u64, |w, &b| (w << 8) | b as u64);
+        let w = rest.iter().rev().fold(0u64, |w, &b| (w << 8) | b as u64);
         h.add(w);
     }
     h.hash

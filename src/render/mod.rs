@@ -145,7 +145,7 @@ impl<'a> Report<'a> {
         if rows.is_empty() {
             return vec![Vec::new(); shown.len()];
         }
-        let all = d.call_paths(Some(&rows));
+        let all = d.top_call_paths(Some(&rows), Some(self.paths));
         (0..shown.len())
             .map(|i| {
                 let u = &shown[i];
