@@ -59,7 +59,17 @@ fn minus_one_in_place(mut bytes: Vec<u8>, ends: &[u32], n: usize) -> Result<Seqs
     for &end in ends {
         let start = w;
         while r < end as usize {
-            let (mut v, mut m) = ((bytes[r] & 0x7f) as u64, 1);
+            let b0 = bytes[r];
+            if b0 < 0x80 {
+                // One byte in, one byte out.
+                if b0 == 0 || b0 as usize > n {
+                    return Err(missing_location(b0 as u64));
+                }
+                bytes[w] = b0 - 1;
+                (r, w) = (r + 1, w + 1);
+                continue;
+            }
+            let (mut v, mut m) = ((b0 & 0x7f) as u64, 1);
             while bytes[r + m - 1] >= 0x80 {
                 v |= ((bytes[r + m] & 0x7f) as u64) << (7 * m);
                 m += 1;

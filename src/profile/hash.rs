@@ -134,6 +134,31 @@ impl HashIndex {
         self.slots.get(i).map_or(0, |s| s.1)
     }
 
+    /// The first entry whose stored hash bits match `hash`: the entry a lookup will most
+    /// likely find, for a caller that wants to touch its data ahead of time too.
+    #[inline]
+    pub fn candidate(&self, hash: u64) -> Option<u32> {
+        let cap = self.slots.len();
+        if cap == 0 {
+            return None;
+        }
+        let h = Self::fold(hash);
+        let mut i = Self::home(h, cap);
+        loop {
+            let (sh, e) = self.slots[i];
+            if e == EMPTY {
+                return None;
+            }
+            if sh == h {
+                return Some(e);
+            }
+            i += 1;
+            if i == cap {
+                i = 0;
+            }
+        }
+    }
+
     /// The entry equal to the key (per `eq`) with this hash, else records `new` for it and
     /// returns `None`. `new` must not be `u32::MAX`.
     #[inline]

@@ -371,6 +371,11 @@ impl Catalog {
             .ok()
             .filter(|&n| n < NONE)
             .ok_or(Full)?;
+        // Refused before the index records it, so that the index never names a stack that
+        // is not there.
+        if u32::try_from(self.stacks.encoded_len() + encoded.len()).is_err() {
+            return Err(Full);
+        }
         let stacks = &self.stacks;
         match self
             .stack_index
@@ -428,9 +433,23 @@ impl Catalog {
                 pending.push((scratch.len(), h, i));
                 i += 1;
             }
+            // Two rounds of touching: the slots, then the stacks the slots point to (a later
+            // profile mostly finds stacks an earlier one added, and compares with them).
             let mut touched = 0u32;
             for &(_, h, _) in &pending {
                 touched ^= self.stack_index.touch(h);
+            }
+            std::hint::black_box(touched);
+            let mut touched = 0u8;
+            for &(_, h, _) in &pending {
+                if let Some(e) = self.stack_index.candidate(h) {
+                    touched ^= self
+                        .stacks
+                        .encoded(e as usize)
+                        .first()
+                        .copied()
+                        .unwrap_or(0);
+                }
             }
             std::hint::black_box(touched);
             let mut start = 0;
