@@ -4,7 +4,7 @@
 //! sample-type choice), rank (site map, ranking, per-function deltas), and rendering the table,
 //! the JSON and the retention flamegraph.
 //!
-//! `cargo bench --bench stages`; `benches/large_pair.sh` times the whole process beside
+//! `cargo bench --bench stages`; `benches/peers.sh` times the whole process beside
 //! `go tool pprof` and gunzip in the same run.
 
 use std::io::Read;
