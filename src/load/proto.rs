@@ -58,7 +58,8 @@ fn minus_one_in_place(mut bytes: Vec<u8>, ends: &[u32], n: usize) -> Result<Seqs
     let (mut r, mut w) = (0usize, 0usize);
     for &end in ends {
         let start = w;
-        while r < end as usize {
+        let end_r = end as usize;
+        while r < end_r {
             let b0 = bytes[r];
             if b0 < 0x80 {
                 // One byte in, one byte out.
@@ -67,6 +68,26 @@ fn minus_one_in_place(mut bytes: Vec<u8>, ends: &[u32], n: usize) -> Result<Seqs
                 }
                 bytes[w] = b0 - 1;
                 (r, w) = (r + 1, w + 1);
+                continue;
+            }
+            let b1 = bytes[r + 1];
+            if b1 < 0x80 {
+                // Two bytes (ids 128 to 16383; the second byte is not zero, being canonical).
+                let v = (b0 & 0x7f) as usize | (b1 as usize) << 7;
+                if v > n {
+                    return Err(missing_location(v as u64));
+                }
+                if b0 & 0x7f != 0 {
+                    (bytes[w], bytes[w + 1]) = (b0 - 1, b1);
+                    w += 2;
+                } else if b1 == 1 {
+                    bytes[w] = 0x7f;
+                    w += 1;
+                } else {
+                    (bytes[w], bytes[w + 1]) = (0xff, b1 - 1);
+                    w += 2;
+                }
+                r += 2;
                 continue;
             }
             let (mut v, mut m) = ((b0 & 0x7f) as u64, 1);
@@ -271,4 +292,44 @@ pub(super) fn resolve(mut decoded: super::wire::Decoded) -> Result<Profile, Inpu
         values,
         gzipped: false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_become_indices_in_place_across_every_width() {
+        // Ids of one, two and three bytes, with the borrows that shorten (128 → 127,
+        // 16384 → 16383) or keep the width (256 → 255, 16385 → 16384).
+        let samples: Vec<Vec<u32>> = vec![
+            vec![1, 127, 128, 129],
+            vec![256, 300, 16384],
+            vec![16385, 2, 128, 128],
+            vec![],
+            vec![20000],
+        ];
+        let mut bytes = Vec::new();
+        let mut ends = Vec::new();
+        for s in &samples {
+            for &id in s {
+                seqs::encode(id, &mut bytes);
+            }
+            ends.push(bytes.len() as u32);
+        }
+        let got = minus_one_in_place(bytes.clone(), &ends, 20000).unwrap();
+        for (i, s) in samples.iter().enumerate() {
+            let want: Vec<u32> = s.iter().map(|id| id - 1).collect();
+            assert_eq!(got.get(i).to_vec(), want, "sample {i}");
+        }
+        // An id past the table, or zero, is an error naming it.
+        for bad in [20001u32, 0] {
+            let mut b = Vec::new();
+            seqs::encode(bad, &mut b);
+            let e = minus_one_in_place(b.clone(), &[b.len() as u32], 20000).unwrap_err();
+            assert!(e.to_string().contains(&format!("location id {bad}")), "{e}");
+        }
+        let e = minus_one_in_place(vec![0x85, 0x01], &[2], 100).unwrap_err();
+        assert!(e.to_string().contains("location id 133"), "{e}");
+    }
 }

@@ -399,6 +399,17 @@ impl Catalog {
     pub fn add_profile(&mut self, p: &mut Profile) -> Result<AllValues, Full> {
         const BATCH: usize = 32;
         let (lf, lr) = self.location_frames(p);
+        // Most locations are one frame whose id is one byte: that byte, else 256.
+        let one: Vec<u16> = lr
+            .iter()
+            .map(|&(a, b)| {
+                if b == a + 1 {
+                    lf[a as usize] as u16
+                } else {
+                    256
+                }
+            })
+            .collect();
         let n = p.sample_types.len();
         // Rows for this profile's stacks only: memory follows what it holds, never the stacks
         // other profiles added times this profile's number of sample types.
@@ -421,11 +432,11 @@ impl Catalog {
             while pending.len() < BATCH && i < p.num_samples() {
                 let start = scratch.len();
                 for l in p.sample_locations(i) {
-                    let (a, b) = lr[l as usize];
-                    if b == a + 1 {
-                        // Most locations are one frame with a one-byte id.
-                        scratch.push(lf[a as usize]);
+                    let b = one[l as usize];
+                    if b < 256 {
+                        scratch.push(b as u8);
                     } else {
+                        let (a, b) = lr[l as usize];
                         scratch.extend_from_slice(&lf[a as usize..b as usize]);
                     }
                 }
