@@ -45,16 +45,16 @@ pub fn of_ranking(
     let cat = &series.catalog;
     let (base, last) = (series.base(), series.last());
     let wanted = |i: &usize| rows.is_none_or(|r| r.contains(i));
-    let row_of: FxHashMap<FrameId, usize> = ranking
-        .units
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| wanted(i))
-        .filter_map(|(i, u)| match u.unit {
-            Unit::Site(f) => Some((f, i)),
-            _ => None,
-        })
-        .collect();
+    // The row of each frame that is a wanted site (a table by frame: every stack looks up).
+    let mut row_of: Vec<u32> = vec![u32::MAX; cat.frames.len()];
+    for (i, u) in ranking.units.iter().enumerate() {
+        if let Unit::Site(f) = u.unit
+            && wanted(&i)
+            && let Some(slot) = row_of.get_mut(f.index())
+        {
+            *slot = i as u32;
+        }
+    }
     // Per row: root-to-site path -> (growth, largest contributor's growth, its stack). The
     // path is built in a reused buffer and copied only for a new group.
     type Groups = FxHashMap<Vec<FrameId>, (i64, i64, StackId)>;
@@ -62,8 +62,9 @@ pub fn of_ranking(
     let mut upper: Vec<FrameId> = Vec::new();
     for s in cat.stack_ids() {
         let site = sites.site(s);
-        let Some(&row) = row_of.get(&site) else {
-            continue;
+        let row = match row_of.get(site.index()) {
+            Some(&r) if r != u32::MAX => r as usize,
+            _ => continue,
         };
         let g = last.stacks.get(s).saturating_sub(base.stacks.get(s));
         // Root first, down to the site's first (leafmost) appearance.
