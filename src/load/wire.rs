@@ -15,6 +15,7 @@ use prost::encoding::decode_varint;
 
 use crate::profile::hash::{HashIndex, hash_bytes};
 use crate::profile::proto;
+use crate::profile::seqs::encode_u64;
 
 /// The top-level message. Samples are decoded as they are read, and samples with the same
 /// location ids are merged on the spot, so memory follows the distinct stacks, not the samples
@@ -248,11 +249,7 @@ impl SampleSet {
 
     fn flush(&mut self) -> Result<(), DecodeError> {
         self.index.reserve(self.pending.len());
-        let mut touched = 0u32;
-        for &(_, _, key) in &self.pending {
-            touched ^= self.index.touch(key);
-        }
-        std::hint::black_box(touched);
+        self.index.touch_all(self.pending.iter().map(|p| p.2));
         let (mut i0, mut v0) = (0, 0);
         for k in 0..self.pending.len() {
             let (i1, v1, key) = self.pending[k];
@@ -438,16 +435,6 @@ fn is_canonical(bytes: &[u8]) -> Result<bool, String> {
         return Err(err("a varint is cut short (truncated file?)"));
     }
     Ok(canonical)
-}
-
-/// Appends the shortest varint of `v`.
-#[inline]
-fn encode_u64(mut v: u64, out: &mut Vec<u8>) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
 }
 
 fn err(what: &str) -> String {

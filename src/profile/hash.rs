@@ -123,15 +123,19 @@ impl HashIndex {
         }
     }
 
-    /// Reads the slot where a lookup of `hash` starts. Touching the slots of a batch of keys
+    /// Reads the slots where lookups of `hashes` start. Touching the slots of a batch of keys
     /// before looking them up lets their cache misses overlap (the loads are independent), so a
     /// batch waits for memory about once instead of once per key; the table is far larger than
     /// the caches on big profiles. Reserve room for the batch first, so that no growth moves
     /// the slots in between.
     #[inline]
-    pub fn touch(&self, hash: u64) -> u32 {
-        let i = Self::home(Self::fold(hash), self.slots.len());
-        self.slots.get(i).map_or(0, |s| s.1)
+    pub fn touch_all(&self, hashes: impl IntoIterator<Item = u64>) {
+        let mut touched = 0u32;
+        for hash in hashes {
+            let i = Self::home(Self::fold(hash), self.slots.len());
+            touched ^= self.slots.get(i).map_or(0, |s| s.1);
+        }
+        std::hint::black_box(touched);
     }
 
     /// The first entry whose stored hash bits match `hash`: the entry a lookup will most

@@ -29,11 +29,12 @@ impl std::fmt::Display for Full {
 /// Appends the canonical varint of `v` to `out`.
 #[inline]
 pub fn encode(v: u32, out: &mut Vec<u8>) {
-    if v < 0x80 {
-        out.push(v as u8);
-        return;
-    }
-    let mut v = v;
+    encode_u64(v as u64, out);
+}
+
+/// Appends the canonical (shortest) varint of a 64-bit `v` to `out`.
+#[inline]
+pub fn encode_u64(mut v: u64, out: &mut Vec<u8>) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;

@@ -446,11 +446,7 @@ impl Catalog {
             }
             // Two rounds of touching: the slots, then the stacks the slots point to (a later
             // profile mostly finds stacks an earlier one added, and compares with them).
-            let mut touched = 0u32;
-            for &(_, h, _) in &pending {
-                touched ^= self.stack_index.touch(h);
-            }
-            std::hint::black_box(touched);
+            self.stack_index.touch_all(pending.iter().map(|p| p.1));
             let mut touched = 0u8;
             for &(_, h, _) in &pending {
                 if let Some(e) = self.stack_index.candidate(h) {
