@@ -131,11 +131,6 @@ impl Seqs {
         &self.bytes[s as usize..e as usize]
     }
 
-    /// Every sequence, in order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = Seq<'_>> + '_ {
-        (0..self.len()).map(|i| self.get(i))
-    }
-
     /// Drops the first `n` items of sequence `i` (all of them when it has fewer).
     pub fn drop_front(&mut self, i: usize, n: usize) {
         let (s, e) = self.ranges[i];
@@ -150,33 +145,9 @@ impl Seqs {
         self.ranges[i].0 = at as u32;
     }
 
-    /// Keeps the sequences for which `keep(index, seq)` holds, in order; returns the indices
-    /// kept. Bytes of dropped sequences stay in the array until the next rewrite.
-    pub fn retain(&mut self, mut keep: impl FnMut(usize, Seq<'_>) -> bool) -> Vec<usize> {
-        let mut kept = Vec::new();
-        let mut ranges = Vec::new();
-        for (i, &r) in self.ranges.iter().enumerate() {
-            let seq = Seq {
-                bytes: &self.bytes[r.0 as usize..r.1 as usize],
-            };
-            if keep(i, seq) {
-                kept.push(i);
-                ranges.push(r);
-            }
-        }
-        self.ranges = ranges;
-        kept
-    }
-
     /// Keeps only the sequences at `order` (indices into the current list), in that order.
     pub fn select(&mut self, order: &[usize]) {
         self.ranges = order.iter().map(|&i| self.ranges[i]).collect();
-    }
-
-    /// Gives back unused capacity.
-    pub fn shrink_to_fit(&mut self) {
-        self.bytes.shrink_to_fit();
-        self.ranges.shrink_to_fit();
     }
 }
 
@@ -187,19 +158,9 @@ pub struct Seq<'a> {
 }
 
 impl<'a> Seq<'a> {
-    /// Wraps canonical varint bytes.
-    pub fn from_encoded(bytes: &'a [u8]) -> Self {
-        Seq { bytes }
-    }
-
     /// The encoded bytes.
     pub fn encoded(&self) -> &'a [u8] {
         self.bytes
-    }
-
-    /// How many items (counted, not stored: one pass over the bytes).
-    pub fn count_items(&self) -> usize {
-        self.bytes.iter().filter(|&&b| b < 0x80).count()
     }
 
     /// True when it has no items.
@@ -290,13 +251,12 @@ mod tests {
             let mut back: Vec<u32> = s.get(i).rev().collect();
             back.reverse();
             assert_eq!(back, *c);
-            assert_eq!(s.get(i).count_items(), c.len());
             assert_eq!(s.get(i).first(), c.first().copied());
         }
     }
 
     #[test]
-    fn drop_front_retain_and_select() {
+    fn drop_front_and_select() {
         let mut s = Seqs::new();
         s.push([300, 1, 2]).unwrap();
         s.push([7]).unwrap();
@@ -305,9 +265,7 @@ mod tests {
         assert_eq!(s.get(0).to_vec(), vec![1, 2]);
         s.drop_front(1, 5);
         assert!(s.get(1).is_empty());
-        let kept = s.retain(|_, q| !q.is_empty());
-        assert_eq!(kept, vec![0, 2]);
-        s.select(&[1, 0]);
+        s.select(&[2, 0]);
         assert_eq!(s.get(0).to_vec(), vec![128, 129]);
         assert_eq!(s.get(1).to_vec(), vec![1, 2]);
     }
