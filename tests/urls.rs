@@ -30,6 +30,11 @@ fn serve(requests: usize) -> (String, Arc<Mutex<Vec<String>>>) {
             }
             log.lock().unwrap().push(request.trim().to_string());
             let path = request.split_whitespace().nth(1).unwrap_or("/");
+            // Asked as a proxy is asked (the whole URL), it answers for any host.
+            let path = match path.strip_prefix("http://") {
+                Some(rest) => rest.find('/').map_or("/", |i| &rest[i..]),
+                None => path,
+            };
             let (status, ctype, body) = if path.starts_with("/debug/pprof/heap") {
                 let f = testdata(&format!("go/leak/heap_00{next}.pb.gz"));
                 next = next % 4 + 1;
@@ -92,6 +97,52 @@ fn urls_are_inputs_like_files() {
     let o = run(&["show", &format!("http://{addr}/debug/pprof/heap")], None);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("Go runtime/pprof"));
+}
+
+/// `HTTP_PROXY` is honoured as `go tool pprof` honours it: the request goes to the proxy,
+/// naming the whole URL; `NO_PROXY` and loopback hosts go direct.
+#[test]
+fn urls_go_through_an_http_proxy() {
+    let (proxy, seen) = serve(2);
+    // A host that never resolves: only the proxy can answer for it.
+    let url = "http://heapdiff-proxy-test.invalid/debug/pprof/heap";
+    let o = bin()
+        .args(["diff", url, url])
+        .env("HTTP_PROXY", format!("http://{proxy}"))
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .env_remove("http_proxy")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("main.(*hub).subscribe"));
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 2);
+    assert!(
+        seen.iter().all(|r| r.starts_with(&format!("GET {url} "))),
+        "{seen:?}"
+    );
+    // Excluded by NO_PROXY, the host is looked up itself, and is not found: one line.
+    let o = bin()
+        .args(["show", url])
+        .env("HTTP_PROXY", format!("http://{proxy}"))
+        .env("NO_PROXY", ".invalid")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.lines().count() == 1 && err.contains("cannot resolve"),
+        "{err}"
+    );
+    // A loopback URL goes direct even with a proxy that is not there.
+    let (addr, _) = serve(1);
+    let o = bin()
+        .args(["show", &format!("http://{addr}/debug/pprof/heap")])
+        .env("HTTP_PROXY", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
 }
 
 #[test]

@@ -55,6 +55,10 @@ fn extra_sections(examples: &[&str], codes: &[Exit], see_also: &[String]) -> Str
         ".SH ENVIRONMENT\n",
         ".TP\n.B NO_COLOR\n",
         "When set and not empty, output is never coloured unless \\fB\\-\\-color always\\fR is given.\n",
+        ".TP\n.B HTTP_PROXY, NO_PROXY\n",
+        "Profiles given as http:// URLs are fetched through the proxy \\fBHTTP_PROXY\\fR (or \\fBhttp_proxy\\fR) names, ",
+        "except for hosts \\fBNO_PROXY\\fR (or \\fBno_proxy\\fR) lists (comma-separated names, domain suffixes, ",
+        "optional ports, or *) and for localhost and loopback addresses, as Go's net/http does.\n",
     ));
     s.push_str(".SH \"SEE ALSO\"\n");
     s.push_str(&see_also.join(",\n"));

@@ -188,17 +188,78 @@ impl Response {
     }
 }
 
-/// Sends a GET and reads the status line and headers.
+/// The proxy for `t`, as Go's net/http (and so `go tool pprof`) chooses it: `HTTP_PROXY` (or
+/// `http_proxy`) for http:// URLs, unless `NO_PROXY` (or `no_proxy`) names the host, and never
+/// for localhost or a loopback address.
+fn proxy_for(t: &Target) -> Result<Option<Target>, InputErrorKind> {
+    let var = |names: [&str; 2]| {
+        names
+            .iter()
+            .find_map(|n| std::env::var(n).ok().filter(|v| !v.trim().is_empty()))
+    };
+    choose_proxy(
+        t,
+        var(["HTTP_PROXY", "http_proxy"]).as_deref(),
+        var(["NO_PROXY", "no_proxy"]).as_deref(),
+    )
+}
+
+fn choose_proxy(
+    t: &Target,
+    proxy: Option<&str>,
+    no_proxy: Option<&str>,
+) -> Result<Option<Target>, InputErrorKind> {
+    let Some(proxy) = proxy.map(str::trim) else {
+        return Ok(None);
+    };
+    let host = t.host.to_ascii_lowercase();
+    let loopback = host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    let excluded = no_proxy.unwrap_or("").split(',').any(|e| {
+        let e = e.trim().to_ascii_lowercase();
+        let (name, port) = match e.rsplit_once(':') {
+            Some((n, p)) if !n.is_empty() && !n.contains(':') => (n.to_string(), p.parse().ok()),
+            _ => (e.clone(), None),
+        };
+        let name = name.trim_start_matches("*.").trim_start_matches('.');
+        !e.is_empty()
+            && port.is_none_or(|p: u16| p == t.port)
+            && (e == "*" || host == name || host.ends_with(&format!(".{name}")))
+    });
+    if loopback || excluded {
+        return Ok(None);
+    }
+    let url = if proxy.contains("://") {
+        proxy.to_string()
+    } else {
+        format!("http://{proxy}")
+    };
+    Target::parse(&url).map(Some).map_err(|_| {
+        bad(format!(
+            "HTTP_PROXY is {proxy:?}, which is not an http:// proxy heapdiff can use"
+        ))
+    })
+}
+
+/// Sends a GET (through the proxy, when one applies) and reads the status line and headers.
 fn get(t: &Target, deadline: Instant) -> Result<Response, InputErrorKind> {
+    let proxy = proxy_for(t)?;
+    // Through a proxy, the request names the whole URL; the connection goes to the proxy.
+    let (via, target) = match &proxy {
+        Some(p) => (p, format!("http://{}{}", t.host_header(), t.path)),
+        None => (t, t.path.clone()),
+    };
     let left = |what: &str| {
         deadline
             .checked_duration_since(Instant::now())
             .filter(|d| !d.is_zero())
             .ok_or_else(|| bad(format!("cannot fetch: timed out {what}")))
     };
-    let addrs: Vec<SocketAddr> = (t.host.as_str(), t.port)
+    let addrs: Vec<SocketAddr> = (via.host.as_str(), via.port)
         .to_socket_addrs()
-        .map_err(|e| bad(format!("cannot fetch: cannot resolve {}: {e}", t.host)))?
+        .map_err(|e| bad(format!("cannot fetch: cannot resolve {}: {e}", via.host)))?
         .collect();
     let mut last = None;
     let mut stream = None;
@@ -214,14 +275,19 @@ fn get(t: &Target, deadline: Instant) -> Result<Response, InputErrorKind> {
     }
     let stream = stream.ok_or_else(|| {
         bad(match last {
-            Some(e) => format!("cannot fetch: cannot connect to {}:{}: {e}", t.host, t.port),
-            None => format!("cannot fetch: {} has no address", t.host),
+            Some(e) => format!(
+                "cannot fetch: cannot connect to {}{}:{}: {e}",
+                if proxy.is_some() { "the proxy " } else { "" },
+                via.host,
+                via.port
+            ),
+            None => format!("cannot fetch: {} has no address", via.host),
         })
     })?;
     let mut timed = Timed { stream, deadline };
     let request = format!(
         "GET {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: heapdiff/{}\r\nAccept: */*\r\nConnection: close\r\n\r\n",
-        t.path,
+        target,
         t.host_header(),
         env!("CARGO_PKG_VERSION")
     );
@@ -424,6 +490,46 @@ mod tests {
         assert_eq!(t.join("http://b:1/x"), "http://b:1/x");
         assert!(Target::parse("http://:80/").is_err());
         assert!(Target::parse("http://h:port/").is_err());
+    }
+
+    #[test]
+    fn proxies_are_chosen_as_go_chooses_them() {
+        let t = Target::parse("http://svc.internal.example.com:6060/debug/pprof/heap").unwrap();
+        let via = |p: Option<&str>, no: Option<&str>| {
+            choose_proxy(&t, p, no)
+                .unwrap()
+                .map(|p| format!("{}:{}", p.host, p.port))
+        };
+        assert_eq!(via(None, None), None);
+        assert_eq!(via(Some("proxy:3128"), None), Some("proxy:3128".into()));
+        assert_eq!(via(Some("http://proxy"), Some("")), Some("proxy:80".into()));
+        for no in [
+            "*",
+            "example.com",
+            ".example.com",
+            "*.example.com",
+            "other, svc.internal.example.com",
+            "svc.internal.example.com:6060",
+        ] {
+            assert_eq!(via(Some("proxy:3128"), Some(no)), None, "{no}");
+        }
+        for no in ["ample.com", "svc.internal.example.com:80", "other"] {
+            assert!(via(Some("proxy:3128"), Some(no)).is_some(), "{no}");
+        }
+        // Loopback is never proxied; a proxy heapdiff cannot speak to is an error.
+        let local = Target::parse("http://127.0.0.1:6060/").unwrap();
+        assert!(
+            choose_proxy(&local, Some("proxy:3128"), None)
+                .unwrap()
+                .is_none()
+        );
+        let local = Target::parse("http://localhost/").unwrap();
+        assert!(
+            choose_proxy(&local, Some("proxy:3128"), None)
+                .unwrap()
+                .is_none()
+        );
+        assert!(choose_proxy(&t, Some("https://proxy"), None).is_err());
     }
 
     #[test]
