@@ -7,7 +7,7 @@ use super::exit::Exit;
 use super::snapshots::{Snapshots, progress_shown};
 
 /// Runs `capture`.
-pub fn run(a: &CaptureArgs) -> anyhow::Result<Exit> {
+pub fn run(a: &CaptureArgs) -> super::fail::Result<Exit> {
     let mut snaps = Snapshots::new(&a.snap, Some(&a.output), Some(a.count))?;
     let start = Instant::now();
     let n = a.count as usize;

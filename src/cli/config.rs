@@ -6,7 +6,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use anyhow::bail;
+use super::fail::bail;
 use heapdiff::render::flamegraph::{FlameOptions, Labels, Mode};
 use heapdiff::{DiffOptions, Format, Gates, SiteRules, SymbolOptions, Work, series};
 
@@ -112,11 +112,11 @@ pub struct ShowConfig {
     pub filters: heapdiff::profile::filter::Filters,
 }
 
-fn rules(a: &SiteArgs) -> anyhow::Result<SiteRules> {
+fn rules(a: &SiteArgs) -> super::fail::Result<SiteRules> {
     Ok(SiteRules::new(&a.skip, &a.keep)?.with_overrides(&a.app, &a.lib)?)
 }
 
-fn symbols(a: &SymbolArgs) -> anyhow::Result<SymbolOptions> {
+fn symbols(a: &SymbolArgs) -> super::fail::Result<SymbolOptions> {
     for b in &a.binaries {
         if !b.is_file() {
             bail!("--binary {}: no such file", b.display());
@@ -136,7 +136,7 @@ fn symbols(a: &SymbolArgs) -> anyhow::Result<SymbolOptions> {
 
 /// `--work` needs one value per profile, never decreasing, growing at least once; a
 /// `--work-step` must be above 0.
-fn work(a: &DiffArgs, profiles: usize) -> anyhow::Result<Option<Work>> {
+fn work(a: &DiffArgs, profiles: usize) -> super::fail::Result<Option<Work>> {
     match (&a.work, a.work_step) {
         (Some(w), _) => {
             if w.len() != profiles {
@@ -177,7 +177,7 @@ fn with_gc(paths: Vec<PathBuf>, gc: bool) -> Vec<PathBuf> {
 }
 
 /// A regular expression given with `flag`, compiled; an error names the flag.
-fn regex_flag(flag: &str, expr: Option<&str>) -> anyhow::Result<Option<regex::Regex>> {
+fn regex_flag(flag: &str, expr: Option<&str>) -> super::fail::Result<Option<regex::Regex>> {
     Ok(expr
         .map(|e| regex::Regex::new(e).map_err(|err| heapdiff::Error::rule(flag, e, &err)))
         .transpose()?)
@@ -195,7 +195,7 @@ fn profiles(
     command: &str,
     gc: bool,
     notes: &mut Vec<String>,
-) -> anyhow::Result<(Vec<PathBuf>, Option<Vec<f64>>)> {
+) -> super::fail::Result<(Vec<PathBuf>, Option<Vec<f64>>)> {
     let found = heapdiff::load::inputs::expand_noting(named)?;
     let paths = with_gc(found.paths, gc);
     if paths.len() < 2 {
@@ -213,7 +213,7 @@ fn profiles(
     Ok((paths, found.work))
 }
 
-fn filters(f: &super::args::FilterArgs) -> anyhow::Result<heapdiff::profile::filter::Filters> {
+fn filters(f: &super::args::FilterArgs) -> super::fail::Result<heapdiff::profile::filter::Filters> {
     Ok(heapdiff::profile::filter::Filters::new(
         f.focus.as_deref(),
         f.ignore.as_deref(),
@@ -222,7 +222,7 @@ fn filters(f: &super::args::FilterArgs) -> anyhow::Result<heapdiff::profile::fil
     )?)
 }
 
-fn series_options(p: &ProfileOptions, work: Option<Work>) -> anyhow::Result<series::Options> {
+fn series_options(p: &ProfileOptions, work: Option<Work>) -> super::fail::Result<series::Options> {
     Ok(series::Options {
         sample_index: p.sample_index.clone(),
         lines: p.lines,
@@ -235,7 +235,7 @@ fn series_options(p: &ProfileOptions, work: Option<Work>) -> anyhow::Result<seri
 
 impl DiffConfig {
     /// Resolves `diff`'s flags.
-    pub fn new(a: &DiffArgs, color: ColorChoice) -> anyhow::Result<Self> {
+    pub fn new(a: &DiffArgs, color: ColorChoice) -> super::fail::Result<Self> {
         let format = Format::from(a.format);
         let target = Target::from_arg(a.output.as_ref());
         if format.is_binary() && target == Target::Stdout && std::io::stdout().is_terminal() {
@@ -286,7 +286,7 @@ impl DiffConfig {
 
 impl FlameConfig {
     /// Resolves `flamegraph`'s flags.
-    pub fn new(a: &FlamegraphArgs) -> anyhow::Result<Self> {
+    pub fn new(a: &FlamegraphArgs) -> super::fail::Result<Self> {
         let rules = rules(&a.sites)?;
         let mut notes = Vec::new();
         let (paths, _) = profiles(&a.profiles, "flamegraph", a.input.fetch.gc, &mut notes)?;
@@ -338,7 +338,7 @@ impl FlameConfig {
 
 impl ShowConfig {
     /// Resolves `show`'s flags.
-    pub fn new(a: &ShowArgs, color: ColorChoice) -> anyhow::Result<Self> {
+    pub fn new(a: &ShowArgs, color: ColorChoice) -> super::fail::Result<Self> {
         let rules = rules(&a.sites)?;
         let path =
             match heapdiff::load::inputs::expand(std::slice::from_ref(&a.profile))?.as_slice() {

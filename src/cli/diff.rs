@@ -6,7 +6,7 @@ use super::{note, output};
 use heapdiff::render::{self, Report, Style};
 
 /// Runs `diff`.
-pub fn run(c: &DiffConfig) -> anyhow::Result<Exit> {
+pub fn run(c: &DiffConfig) -> super::fail::Result<Exit> {
     output::refuse_inputs(&c.target, &c.paths)?;
     c.notes.iter().for_each(|n| note(n));
     let diff = heapdiff::diff_paths(&c.paths, &c.options)?;

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Context;
+use super::fail::Context;
 use clap::{Command, CommandFactory};
 use clap_complete::Shell;
 
@@ -74,7 +74,7 @@ fn man_page(
     codes: &[Exit],
     see_also: &[String],
     version: &str,
-) -> anyhow::Result<Vec<u8>> {
+) -> super::fail::Result<Vec<u8>> {
     let title = bin.replace(' ', "-");
     let mut cmd = cmd
         .name(&title)
@@ -125,7 +125,7 @@ fn visible(cmd: &Command) -> Command {
 }
 
 /// Every generated file: (path relative to the repository root, contents).
-pub fn files() -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
+pub fn files() -> super::fail::Result<Vec<(PathBuf, Vec<u8>)>> {
     let mut out = Vec::new();
     let cmd = Cli::command();
     let version = cmd.get_version().unwrap_or_default().to_string();
@@ -190,7 +190,7 @@ pub fn files() -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
 }
 
 /// Runs `generate`.
-pub fn run(args: &GenerateArgs) -> anyhow::Result<Exit> {
+pub fn run(args: &GenerateArgs) -> super::fail::Result<Exit> {
     let root = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     for (rel, bytes) in files()? {
         let top = rel.components().next().map(|c| c.as_os_str().to_owned());

@@ -7,6 +7,7 @@ mod capture;
 pub mod config;
 mod diff;
 pub mod exit;
+pub mod fail;
 mod flamegraph;
 mod generate;
 pub mod output;
@@ -36,16 +37,16 @@ pub fn main() -> ExitCode {
     };
     match run(&cli) {
         Ok(exit) => exit.into(),
-        Err(e) if is_broken_pipe(&e) => Exit::Done.into(),
+        Err(e) if e.is_broken_pipe() => Exit::Done.into(),
         Err(e) => {
-            let msg = format!("{e:#}");
+            let msg = e.to_string();
             eprintln!("heapdiff: error: {}", msg.replace('\n', " "));
             Exit::Bad.into()
         }
     }
 }
 
-fn run(cli: &Cli) -> anyhow::Result<Exit> {
+fn run(cli: &Cli) -> fail::Result<Exit> {
     match &cli.command {
         Command::Diff(a) => diff::run(&DiffConfig::new(a, cli.color)?),
         Command::Flamegraph(a) => flamegraph::run(&FlameConfig::new(a)?),
@@ -89,15 +90,4 @@ fn usage_error(e: clap::Error) -> ExitCode {
         );
     }
     Exit::Bad.into()
-}
-
-/// A closed pipe (`heapdiff ... | head`) is not an error.
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            || c.downcast_ref::<heapdiff::Error>().is_some_and(|h| {
-                matches!(h, heapdiff::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
-            })
-    })
 }

@@ -5,12 +5,12 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
+use super::fail::{Context, bail};
 
 use super::config::Target;
 
 /// Writes `bytes` to `target`.
-pub fn write(target: &Target, bytes: &[u8]) -> anyhow::Result<()> {
+pub fn write(target: &Target, bytes: &[u8]) -> super::fail::Result<()> {
     match target {
         Target::Stdout => {
             let mut out = std::io::stdout().lock();
@@ -24,7 +24,7 @@ pub fn write(target: &Target, bytes: &[u8]) -> anyhow::Result<()> {
 
 /// Refuses an output file that is one of the inputs (by identity, so another spelling of the
 /// same path or a link to it is caught too).
-pub fn refuse_inputs(target: &Target, inputs: &[PathBuf]) -> anyhow::Result<()> {
+pub fn refuse_inputs(target: &Target, inputs: &[PathBuf]) -> super::fail::Result<()> {
     let Target::File(out) = target else {
         return Ok(());
     };
@@ -59,7 +59,7 @@ fn identity(p: &Path) -> std::io::Result<PathBuf> {
 /// `/dev/stdout`) is written into, never replaced; a symbolic link is written through (the file
 /// it points to is replaced); anything else is replaced atomically, keeping an existing file's
 /// permissions and owner.
-pub fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub fn write_file(path: &Path, bytes: &[u8]) -> super::fail::Result<()> {
     let cannot = || format!("{}: cannot write", path.display());
     if let Ok(m) = std::fs::metadata(path) {
         if m.is_dir() {
@@ -126,7 +126,7 @@ fn sweep_stale(dir: &Path, name: &str) {
 
 /// Writes through a temporary sibling file and renames it over `path`. The temporary file is
 /// removed if the write fails or the process is interrupted (SIGINT, SIGTERM, SIGHUP).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> super::fail::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -161,7 +161,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     drop(guard);
     if let Err(e) = res {
         let _ = std::fs::remove_file(&tmp);
-        return Err(anyhow::Error::new(e).context(format!("{}: cannot write", path.display())));
+        return Err(e).with_context(|| format!("{}: cannot write", path.display()));
     }
     Ok(())
 }

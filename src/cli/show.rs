@@ -8,7 +8,7 @@ use heapdiff::load::{self, symbolize::Symbolizer};
 use heapdiff::render;
 
 /// Runs `show`.
-pub fn run(c: &ShowConfig) -> anyhow::Result<Exit> {
+pub fn run(c: &ShowConfig) -> super::fail::Result<Exit> {
     output::refuse_inputs(&c.target, std::slice::from_ref(&c.path))?;
     let sym = std::sync::Mutex::new(Symbolizer::new(c.symbols.clone()));
     let mut loaded = load::load_with(&c.path, Some(&sym), &c.limits)?;

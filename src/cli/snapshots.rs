@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use anyhow::{Context, bail};
+use super::fail::{Context, bail};
 use heapdiff::load::capture::{self, Entry};
 use heapdiff::load::url;
 
@@ -33,7 +33,11 @@ pub struct Taken {
 
 impl Snapshots {
     /// Checks the URLs and prepares DIR (created when missing).
-    pub fn new(a: &SnapshotArgs, dir: Option<&Path>, count: Option<u32>) -> anyhow::Result<Self> {
+    pub fn new(
+        a: &SnapshotArgs,
+        dir: Option<&Path>,
+        count: Option<u32>,
+    ) -> super::fail::Result<Self> {
         if !url::is_url(&a.url) {
             bail!("{}: not an http:// URL", a.url);
         }
@@ -72,7 +76,7 @@ impl Snapshots {
     }
 
     /// Takes snapshot number `k` (from 1).
-    pub fn take(&mut self, k: usize) -> anyhow::Result<Taken> {
+    pub fn take(&mut self, k: usize) -> super::fail::Result<Taken> {
         let name = PathBuf::from(&self.url);
         let mut body = Vec::new();
         url::fetch(&self.url, self.timeout)
@@ -96,7 +100,10 @@ impl Snapshots {
             Some((m, metric)) => {
                 let text = url::fetch_text(m, self.timeout, 64 << 20)
                     .map_err(|e| heapdiff::InputError::new(m, e))?;
-                Some(capture::counter(&text, metric).map_err(|e| anyhow::anyhow!("{m}: {e}"))?)
+                Some(
+                    capture::counter(&text, metric)
+                        .map_err(|e| super::fail::Failure::msg(format!("{m}: {e}")))?,
+                )
             }
             None => None,
         };

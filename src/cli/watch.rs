@@ -11,7 +11,7 @@ use super::exit::Exit;
 use super::snapshots::Snapshots;
 
 /// Runs `watch`.
-pub fn run(a: &WatchArgs, color: bool) -> anyhow::Result<Exit> {
+pub fn run(a: &WatchArgs, color: bool) -> super::fail::Result<Exit> {
     let mut snaps = Snapshots::new(&a.snap, a.output.as_deref(), a.count)?;
     let start = Instant::now();
     let terminal = std::io::stdout().is_terminal();
