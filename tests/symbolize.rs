@@ -60,9 +60,29 @@ fn build_id(path: &Path) -> String {
 
 /// Writes a one-sample unsymbolized profile whose location points into this executable.
 fn write_profile(dir: &Path, name: &str, file: &str, build_id: &str, bytes: i64) -> PathBuf {
-    use heapdiff::profile::proto;
     let addr = heapdiff_test_marker_allocator as *const () as usize as u64 + 4;
     let (start, limit, offset, _) = own_mapping(addr);
+    write_profile_at(
+        dir,
+        name,
+        (file, build_id),
+        (start, limit, offset),
+        addr,
+        bytes,
+    )
+}
+
+/// Writes a one-sample unsymbolized profile: one location at `addr` in a mapping of `file`
+/// (with its build id) at (start, limit, file offset).
+fn write_profile_at(
+    dir: &Path,
+    name: &str,
+    (file, build_id): (&str, &str),
+    (start, limit, offset): (u64, u64, u64),
+    addr: u64,
+    bytes: i64,
+) -> PathBuf {
+    use heapdiff::profile::proto;
     let strings: Vec<Vec<u8>> = ["", "inuse_space", "bytes", file, build_id]
         .iter()
         .map(|s| s.as_bytes().to_vec())
@@ -313,4 +333,117 @@ fn cli_flags_reach_the_symbolizer() {
     let out = stdout(&o);
     assert!(out.contains("symbolized by heapdiff from"), "{out}");
     assert!(out.contains("jemalloc_leak::retain_session_state"), "{out}");
+}
+
+/// A small Rust program built here with `rustc -g` and `extra` flags, and a profile whose one
+/// location is in its marker function, as if the program had been mapped at 0x5500_0000_0000.
+fn built_program(dir: &Path, extra: &[&str]) -> Option<(PathBuf, PathBuf)> {
+    std::fs::create_dir_all(dir).unwrap();
+    let src = dir.join("main.rs");
+    std::fs::write(
+        &src,
+        "#[inline(never)]\n#[no_mangle]\npub extern \"C\" fn heapdiff_split_marker(n: usize) -> usize {\n    std::hint::black_box(vec![0u8; n]).len()\n}\n\nfn main() {\n    println!(\"{}\", heapdiff_split_marker(std::env::args().count()));\n}\n",
+    )
+    .unwrap();
+    let exe = dir.join("app");
+    let status = std::process::Command::new(std::env::var("RUSTC").unwrap_or("rustc".into()))
+        .args(["-g", "-C", "opt-level=1", "-o"])
+        .arg(&exe)
+        .args(extra)
+        .arg(&src)
+        .current_dir(dir)
+        .status()
+        .ok()?;
+    assert!(status.success(), "rustc {extra:?} failed");
+    let data = std::fs::read(&exe).unwrap();
+    let file = object::File::parse(&*data).unwrap();
+    let sym = object::ObjectSymbol::address(
+        &object::Object::symbols(&file)
+            .find(|s| object::ObjectSymbol::name(s) == Ok("heapdiff_split_marker"))
+            .unwrap(),
+    );
+    let (off, va) = object::Object::segments(&file)
+        .map(|s| {
+            (
+                object::ObjectSegment::file_range(&s).0,
+                object::ObjectSegment::address(&s),
+            )
+        })
+        .filter(|&(_, va)| va <= sym)
+        .max_by_key(|&(_, va)| va)
+        .unwrap();
+    let start = 0x5500_0000_0000 + (va & !0xfff);
+    let offset = off & !0xfff;
+    let id = build_id(&exe);
+    let profile = write_profile_at(
+        dir,
+        "heap.pb",
+        (exe.to_str().unwrap(), &id),
+        (start, start + (64 << 20), offset),
+        start + (sym - (va & !0xfff)) + 4,
+        1000,
+    );
+    Some((exe, profile))
+}
+
+/// The leaf frame of a one-location profile, symbolized: (name, file, line).
+fn leaf_of(profile: &Path) -> (String, String, i64) {
+    let an = analyse_with(&[profile.to_path_buf()], SymbolOptions::default());
+    let s = an.catalog.stack_ids().next().unwrap();
+    let f = an.catalog.frame(an.catalog.leaf(s));
+    (f.name.clone(), f.file.clone(), f.line)
+}
+
+#[test]
+fn split_and_compressed_debug_information_is_read() {
+    let dir = tempdir("dwarf");
+    let Some((exe, profile)) = built_program(&dir.join("plain"), &[]) else {
+        eprintln!("skipped: no rustc to build the program with");
+        return;
+    };
+    let (name, file, line) = leaf_of(&profile);
+    assert_eq!(name, "heapdiff_split_marker");
+    assert!(file.ends_with("main.rs") && line > 0, "{file}:{line}");
+
+    // Sections compressed the three ways a linker or objcopy writes them.
+    for how in ["zlib-gabi", "zlib-gnu", "zstd"] {
+        let flag = format!("--compress-debug-sections={how}");
+        match std::process::Command::new("objcopy")
+            .arg(&flag)
+            .arg(&exe)
+            .output()
+        {
+            Ok(o) if o.status.success() => {
+                assert_eq!(
+                    leaf_of(&profile),
+                    (name.clone(), file.clone(), line),
+                    "{how}"
+                );
+            }
+            _ => eprintln!("skipped {how}: objcopy {flag} is not available here"),
+        }
+    }
+
+    // Split DWARF: names and inlining live in a package beside the binary, or in .dwo files.
+    for (kind, leftover) in [("packed", "app.dwp"), ("unpacked", "")] {
+        let d = dir.join(kind);
+        let (_, profile) = built_program(&d, &["-C", &format!("split-debuginfo={kind}")]).unwrap();
+        let (n, f, l) = leaf_of(&profile);
+        assert_eq!(n, "heapdiff_split_marker", "{kind}");
+        assert!(f.ends_with("main.rs") && l > 0, "{kind}: {f}:{l}");
+        // Without the split part only the symbol table names the address.
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            let name = p.file_name().unwrap().to_str().unwrap().to_string();
+            if name == leftover || name.ends_with(".dwo") {
+                std::fs::remove_file(&p).unwrap();
+            }
+        }
+        let (n, f, _) = leaf_of(&profile);
+        assert_eq!(
+            (n.as_str(), f.as_str()),
+            ("heapdiff_split_marker", ""),
+            "{kind}"
+        );
+    }
 }

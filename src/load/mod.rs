@@ -6,6 +6,7 @@
 //! May import: `profile`, `error`.
 
 pub mod capture;
+mod dwarf;
 pub mod inputs;
 mod jeheap;
 mod legacy;

@@ -1,5 +1,6 @@
-//! Naming unsymbolized locations from local binaries, in process: gimli-based DWARF reading
-//! (addr2line), ELF parsing (object), Rust demangling (rustc-demangle).
+//! Naming unsymbolized locations from local binaries, in process: DWARF read with gimli and
+//! addr2line (in `dwarf.rs`), object files parsed with object, Rust names demangled with
+//! rustc-demangle.
 //!
 //! A mapping is matched to a binary by build id: the mapping's recorded path, then `--binary`
 //! paths, then `--symbols-dir` directories (by build id and by name), then the standard debug
@@ -34,11 +35,11 @@ struct Binary {
     segments: Vec<(u64, u64, u64)>,
     /// Function symbols with a size, by address: (start, end, name).
     symbols: Vec<(u64, u64, String)>,
-    loader: addr2line::Loader,
+    dwarf: super::dwarf::Dwarf,
 }
 
 /// A regular file mapped into memory (never read whole: a profile may name any file).
-fn map_regular(path: &Path) -> Option<memmap2::Mmap> {
+pub(super) fn map_regular(path: &Path) -> Option<memmap2::Mmap> {
     let f = std::fs::File::open(path).ok()?;
     if !f.metadata().ok()?.is_file() {
         return None;
@@ -62,8 +63,7 @@ fn is_build_id(id: &str) -> bool {
 
 impl Binary {
     fn open(path: &Path) -> Option<Binary> {
-        let data = map_regular(path)?;
-        let file = object::File::parse(&*data).ok()?;
+        let (dwarf, file) = super::dwarf::Dwarf::open(path)?;
         let build_id = file.build_id().ok().flatten().map(hex);
         let segments = file
             .segments()
@@ -83,13 +83,12 @@ impl Binary {
             .collect();
         symbols.sort();
         symbols.dedup_by(|a, b| a.0 == b.0);
-        let loader = addr2line::Loader::new(path).ok()?;
         Some(Binary {
             path: path.to_path_buf(),
             build_id,
             segments,
             symbols,
-            loader,
+            dwarf,
         })
     }
 
@@ -112,21 +111,7 @@ impl Binary {
 
     /// Frames at `vaddr`, innermost first: (function, file, line).
     fn frames(&self, vaddr: u64) -> Vec<(String, String, i64)> {
-        let mut out = Vec::new();
-        if let Ok(mut it) = self.loader.find_frames(vaddr) {
-            while let Ok(Some(f)) = it.next() {
-                let name = f
-                    .function
-                    .as_ref()
-                    .and_then(|n| n.demangle().ok().map(|s| s.into_owned()));
-                let Some(name) = name else { continue };
-                let (file, line) = f
-                    .location
-                    .map(|l| (l.file.unwrap_or("").to_string(), l.line.unwrap_or(0) as i64))
-                    .unwrap_or_default();
-                out.push((name, file, line));
-            }
-        }
+        let mut out = self.dwarf.frames(vaddr);
         let sym = self
             .symbol_at(vaddr)
             .map(|s| format!("{:#}", rustc_demangle::demangle(s)));
