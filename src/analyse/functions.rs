@@ -44,27 +44,39 @@ impl FunctionDelta {
 
 /// Flat and cum per function node for one snapshot.
 pub fn totals(series: &Series, snap: &Snapshot) -> FunctionTotals {
+    let [t] = totals_of(series, [snap]);
+    t
+}
+
+/// Flat and cum per function node for each of `snaps`, in one walk over the stacks (each
+/// stack's frames are read once for all of them).
+pub fn totals_of<const N: usize>(series: &Series, snaps: [&Snapshot; N]) -> [FunctionTotals; N] {
     let cat = &series.catalog;
     let nf = cat.funcs.len();
-    let mut t = FunctionTotals {
+    let mut t: [FunctionTotals; N] = std::array::from_fn(|_| FunctionTotals {
         flat: vec![0; nf],
         cum: vec![0; nf],
-    };
+    });
+    let func_of: Vec<u32> = cat.frames.iter().map(|f| f.func.0).collect();
     let mut stamp = vec![u32::MAX; nf];
     for s in cat.stack_ids() {
-        let v = snap.stacks.get(s);
-        if v == 0 {
+        let v: [i64; N] = std::array::from_fn(|k| snaps[k].stacks.get(s));
+        if v.iter().all(|&v| v == 0) {
             continue;
         }
         let frames = cat.stack(s);
         let Some(leaf) = frames.leaf() else { continue };
-        let leaf = cat.frame(leaf).func.index();
-        t.flat[leaf] = t.flat[leaf].saturating_add(v);
+        let leaf = func_of[leaf.index()] as usize;
+        for k in 0..N {
+            t[k].flat[leaf] = t[k].flat[leaf].saturating_add(v[k]);
+        }
         for f in frames {
-            let func = cat.frame(f).func.index();
+            let func = func_of[f.index()] as usize;
             if stamp[func] != s.0 {
                 stamp[func] = s.0;
-                t.cum[func] = t.cum[func].saturating_add(v);
+                for k in 0..N {
+                    t[k].cum[func] = t[k].cum[func].saturating_add(v[k]);
+                }
             }
         }
     }
@@ -74,8 +86,7 @@ pub fn totals(series: &Series, snap: &Snapshot) -> FunctionTotals {
 /// Every function whose flat or cum changed between the first and last snapshot, largest
 /// absolute flat change first, then largest absolute cum change, then name.
 pub fn deltas(series: &Series) -> Vec<FunctionDelta> {
-    let a = totals(series, series.base());
-    let b = totals(series, series.last());
+    let [a, b] = totals_of(series, [series.base(), series.last()]);
     let cat = &series.catalog;
     let mut rows: Vec<FunctionDelta> = (0..cat.funcs.len())
         .map(|f| FunctionDelta {

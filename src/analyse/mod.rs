@@ -104,20 +104,35 @@ impl Diff {
     /// With a ranking by site, the call paths of the rows in `rows` (every row when `None`),
     /// aligned with `ranking.units`, largest growth first; empty for rows not asked for.
     pub fn call_paths(&self, rows: Option<&[usize]>) -> Vec<Vec<paths::CallPath>> {
-        self.top_call_paths(rows, None)
+        self.paths(rows, None, false)
     }
 
-    /// As [`Diff::call_paths`], the first `limit` paths of each row only (all when `None`);
-    /// cheaper when a site is reached in many ways and only the largest are shown.
+    /// As [`Diff::call_paths`], only the paths that grew (growth above zero), and the first
+    /// `limit` of each row (all when `None`): cheaper when a site is reached in many ways and
+    /// only the largest growth is shown, as the table does.
     pub fn top_call_paths(
         &self,
         rows: Option<&[usize]>,
         limit: Option<usize>,
     ) -> Vec<Vec<paths::CallPath>> {
+        self.paths(rows, limit, true)
+    }
+
+    fn paths(
+        &self,
+        rows: Option<&[usize]>,
+        limit: Option<usize>,
+        grown_only: bool,
+    ) -> Vec<Vec<paths::CallPath>> {
         if self.ranking.by != By::Site {
             return vec![Vec::new(); self.ranking.units.len()];
         }
-        paths::of_ranking(&self.series, &self.sites, &self.ranking, rows, limit)
+        let which = paths::Which {
+            rows,
+            limit,
+            grown_only,
+        };
+        paths::of_ranking(&self.series, &self.sites, &self.ranking, &which)
     }
 
     /// Whether the compared values are retention (memory still held), so growth can be a leak.

@@ -32,16 +32,32 @@ impl CallPath {
     }
 }
 
-/// The call paths of the ranked sites in `rows` (every row when `None`), in the ranking's
-/// order, the first `limit` of each (all when `None`); rows not asked for, and rows that are
-/// not sites, get none. One pass over the stacks.
+/// Which call paths [`of_ranking`] gathers.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Which<'a> {
+    /// The rows of the ranking (every row when `None`).
+    pub rows: Option<&'a [usize]>,
+    /// The first paths of each row only (all when `None`).
+    pub limit: Option<usize>,
+    /// Only paths whose growth is above zero. Stacks that did not change are then skipped:
+    /// they add nothing to a path's growth and never are the largest contributor of a path
+    /// that grew, so the paths kept are the same as without skipping.
+    pub grown_only: bool,
+}
+
+/// The call paths of the ranked sites in `which.rows`, in the ranking's order; rows not asked
+/// for, and rows that are not sites, get none. One pass over the stacks.
 pub fn of_ranking(
     series: &Series,
     sites: &SiteMap,
     ranking: &Ranking,
-    rows: Option<&[usize]>,
-    limit: Option<usize>,
+    which: &Which,
 ) -> Vec<Vec<CallPath>> {
+    let Which {
+        rows,
+        limit,
+        grown_only,
+    } = *which;
     let cat = &series.catalog;
     let (base, last) = (series.base(), series.last());
     let wanted = |i: &usize| rows.is_none_or(|r| r.contains(i));
@@ -55,11 +71,12 @@ pub fn of_ranking(
             *slot = i as u32;
         }
     }
-    // Per row: root-to-site path -> (growth, largest contributor's growth, its stack). The
-    // path is built in a reused buffer and copied only for a new group.
-    type Groups = FxHashMap<Vec<FrameId>, (i64, i64, StackId)>;
+    // Per row: root-to-site path -> (growth, largest contributor's growth, its stack). A path
+    // is keyed by the catalogue's own bytes for it (the stack from the site's leafmost
+    // appearance to the root: canonical varints, so equal bytes are equal frames), borrowed,
+    // never copied.
+    type Groups<'c> = FxHashMap<&'c [u8], (i64, i64, StackId)>;
     let mut groups: Vec<Groups> = vec![Groups::default(); ranking.units.len()];
-    let mut upper: Vec<FrameId> = Vec::new();
     for s in cat.stack_ids() {
         let site = sites.site(s);
         let row = match row_of.get(site.index()) {
@@ -67,18 +84,26 @@ pub fn of_ranking(
             _ => continue,
         };
         let g = last.stacks.get(s).saturating_sub(base.stacks.get(s));
-        // Root first, down to the site's first (leafmost) appearance.
-        upper.clear();
-        upper.extend(cat.stack(s).rev());
-        let pos = upper
-            .iter()
-            .rposition(|&f| f == site)
-            .unwrap_or(upper.len() - 1);
-        upper.truncate(pos + 1);
-        let e = match groups[row].get_mut(&upper[..]) {
-            Some(e) => e,
-            None => groups[row].entry(upper.clone()).or_insert((0, i64::MIN, s)),
-        };
+        if grown_only && g == 0 {
+            continue;
+        }
+        // From the site's leafmost appearance to the root (the whole stack should the site
+        // not be on it).
+        let mut frames = cat.stack(s);
+        let whole = frames.encoded();
+        let mut upper = whole;
+        loop {
+            let here = frames.encoded();
+            match frames.next() {
+                Some(f) if f == site => {
+                    upper = here;
+                    break;
+                }
+                Some(_) => {}
+                None => break,
+            }
+        }
+        let e = groups[row].entry(upper).or_insert((0, i64::MIN, s));
         e.0 = e.0.saturating_add(g);
         if g > e.1 {
             e.1 = g;
@@ -96,7 +121,8 @@ pub fn of_ranking(
         .map(|g| {
             let mut paths: Vec<(usize, i64, StackId)> = g
                 .into_iter()
-                .map(|(upper, (growth, _, whole))| (upper.len() - 1, growth, whole))
+                .map(|(upper, (growth, _, whole))| (depth(upper) - 1, growth, whole))
+                .filter(|p| !grown_only || p.1 > 0)
                 .collect();
             if let Some(n) = limit
                 && paths.len() > n
@@ -118,6 +144,11 @@ pub fn of_ranking(
                 .collect()
         })
         .collect()
+}
+
+/// How many frames canonical varint bytes hold (one ends at each byte below 0x80), at least one.
+fn depth(encoded: &[u8]) -> usize {
+    encoded.iter().filter(|&&b| b < 0x80).count().max(1)
 }
 
 /// A short name for a run of library frames: the crate, package or module of its first frame

@@ -51,27 +51,35 @@ impl SiteMap {
             Vec::with_capacity(n),
             Vec::with_capacity(n),
         );
-        let mut frames: Vec<FrameId> = Vec::new();
+        // Walked leaf first, and only as far as the first application frame: the first frame
+        // that is not machinery is the first user frame, and no application frame comes before
+        // it.
         for s in catalog.stack_ids() {
-            frames.clear();
-            frames.extend(catalog.stack(s));
-            let kind = |f: &FrameId| kinds[f.index()];
-            let user = frames
-                .iter()
-                .position(|f| kind(f) != FrameKind::Machinery)
-                .unwrap_or(frames.len());
-            let app = frames[user.min(frames.len())..]
-                .iter()
-                .position(|f| kind(f) == FrameKind::Application)
-                .map(|p| p + user);
-            first_user.push(user as u32);
-            match app {
-                Some(a) => {
-                    site.push(frames[a]);
-                    via.push((a > user).then(|| frames[user]));
+            let mut leaf = None;
+            let mut user: Option<(usize, FrameId)> = None;
+            let mut app = None;
+            let mut depth = 0;
+            for (i, f) in catalog.stack(s).enumerate() {
+                leaf.get_or_insert(f);
+                depth = i + 1;
+                let k = kinds[f.index()];
+                if user.is_none() && k != FrameKind::Machinery {
+                    user = Some((i, f));
                 }
-                None => {
-                    site.push(frames.get(user).copied().unwrap_or(frames[0]));
+                if k == FrameKind::Application {
+                    app = Some((i, f));
+                    break;
+                }
+            }
+            let leaf = leaf.expect("a catalogued stack has frames");
+            first_user.push(user.map_or(depth, |u| u.0) as u32);
+            match (app, user) {
+                (Some((a, f)), Some((u, uf))) => {
+                    site.push(f);
+                    via.push((a > u).then_some(uf));
+                }
+                (_, user) => {
+                    site.push(user.map_or(leaf, |u| u.1));
                     via.push(None);
                 }
             }

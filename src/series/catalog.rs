@@ -75,6 +75,14 @@ impl Frames<'_> {
     }
 }
 
+impl<'a> Frames<'a> {
+    /// The frames not yet walked, as the catalogue stores them (canonical varints, leaf
+    /// first): two stacks' remaining frames are equal exactly when these bytes are.
+    pub fn encoded(&self) -> &'a [u8] {
+        self.0.encoded()
+    }
+}
+
 impl Iterator for Frames<'_> {
     type Item = FrameId;
 
