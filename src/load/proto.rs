@@ -302,25 +302,35 @@ mod tests {
     fn ids_become_indices_in_place_across_every_width() {
         // Ids of one, two and three bytes, with the borrows that shorten (128 → 127,
         // 16384 → 16383) or keep the width (256 → 255, 16385 → 16384).
-        let samples: Vec<Vec<u32>> = vec![
+        let all: Vec<Vec<u32>> = vec![
             vec![1, 127, 128, 129],
             vec![256, 300, 16384],
             vec![16385, 2, 128, 128],
             vec![],
             vec![20000],
+            vec![5, 300, 200, 9],
         ];
-        let mut bytes = Vec::new();
-        let mut ends = Vec::new();
-        for s in &samples {
-            for &id in s {
-                seqs::encode(id, &mut bytes);
+        // In every order, so the in-place pass stops at every kind of place (or never).
+        for turn in 0..all.len() {
+            let mut samples = all.clone();
+            samples.rotate_left(turn);
+            for keep in [samples.len(), 2] {
+                let samples = &samples[..keep];
+                let mut bytes = Vec::new();
+                let mut ends = Vec::new();
+                for s in samples {
+                    for &id in s {
+                        seqs::encode(id, &mut bytes);
+                    }
+                    ends.push(bytes.len() as u32);
+                }
+                let got = minus_one_in_place(bytes.clone(), &ends, 20000).unwrap();
+                assert_eq!(got.len(), samples.len());
+                for (i, s) in samples.iter().enumerate() {
+                    let want: Vec<u32> = s.iter().map(|id| id - 1).collect();
+                    assert_eq!(got.get(i).to_vec(), want, "turn {turn}, sample {i}");
+                }
             }
-            ends.push(bytes.len() as u32);
-        }
-        let got = minus_one_in_place(bytes.clone(), &ends, 20000).unwrap();
-        for (i, s) in samples.iter().enumerate() {
-            let want: Vec<u32> = s.iter().map(|id| id - 1).collect();
-            assert_eq!(got.get(i).to_vec(), want, "sample {i}");
         }
         // An id past the table, or zero, is an error naming it.
         for bad in [20001u32, 0] {
@@ -331,5 +341,10 @@ mod tests {
         }
         let e = minus_one_in_place(vec![0x85, 0x01], &[2], 100).unwrap_err();
         assert!(e.to_string().contains("location id 133"), "{e}");
+        // After ids that change in place too.
+        let e = minus_one_in_place(vec![3, 4, 0x85, 0x01, 2], &[2, 5], 100).unwrap_err();
+        assert!(e.to_string().contains("location id 133"), "{e}");
+        let e = minus_one_in_place(vec![3, 4, 101], &[3], 100).unwrap_err();
+        assert!(e.to_string().contains("location id 101"), "{e}");
     }
 }

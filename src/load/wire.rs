@@ -419,7 +419,9 @@ fn is_canonical(bytes: &[u8]) -> Result<bool, String> {
     // no zero byte ends one (a padded varint), and the last byte ends one. Checked without
     // branching, pair by pair; anything else takes the exact walk below.
     let pairs = bytes.iter().zip(&bytes[1.min(bytes.len())..]);
-    let odd = pairs.fold(0u8, |odd, (&a, &b)| odd | (a & (b | (b.wrapping_sub(1) & 0x80))));
+    let odd = pairs.fold(0u8, |odd, (&a, &b)| {
+        odd | (a & (b | (b.wrapping_sub(1) & 0x80)))
+    });
     if odd < 0x80 && bytes.last().is_none_or(|&b| b < 0x80) {
         return Ok(true);
     }
