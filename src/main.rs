@@ -2,6 +2,9 @@
 
 mod cli;
 
+#[global_allocator]
+static ALLOC: cli::alloc::Alloc = cli::alloc::Alloc;
+
 fn main() -> std::process::ExitCode {
     cli::main()
 }

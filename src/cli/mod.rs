@@ -2,6 +2,7 @@
 //! one command (a few lines each), write ([`output`]), and map the outcome to an exit code
 //! ([`exit`]). Errors are one line, `heapdiff: error: ...`.
 
+pub mod alloc;
 pub mod args;
 mod capture;
 pub mod config;
