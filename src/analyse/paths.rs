@@ -91,18 +91,14 @@ pub fn of_ranking(
         // not be on it).
         let mut frames = cat.stack(s);
         let whole = frames.encoded();
-        let mut upper = whole;
-        loop {
+        let upper = loop {
             let here = frames.encoded();
             match frames.next() {
-                Some(f) if f == site => {
-                    upper = here;
-                    break;
-                }
+                Some(f) if f == site => break here,
                 Some(_) => {}
-                None => break,
+                None => break whole,
             }
-        }
+        };
         let e = groups[row].entry(upper).or_insert((0, i64::MIN, s));
         e.0 = e.0.saturating_add(g);
         if g > e.1 {

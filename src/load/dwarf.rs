@@ -24,40 +24,39 @@ pub(super) struct Dwarf {
 }
 
 /// Bytes the readers borrow: mapped files and inflated sections. Neither ever moves (a map's
-/// pages and a boxed slice stay where they are when the vectors holding them grow), and both
+/// pages and a boxed slice stay where they are when the vector holding them grows), and both
 /// are freed only with the [`Dwarf`] whose readers borrow them.
 #[derive(Default)]
 struct Storage {
-    maps: Mutex<Vec<memmap2::Mmap>>,
-    inflated: Mutex<Vec<Box<[u8]>>>,
+    held: Mutex<Vec<Held>>,
+}
+
+/// One run of bytes a [`Storage`] keeps.
+enum Held {
+    Map(memmap2::Mmap),
+    Inflated(Box<[u8]>),
 }
 
 impl Storage {
-    fn keep_map(&self, map: memmap2::Mmap) -> &'static [u8] {
-        // SAFETY: the map's pages stay mapped at this address until `self` drops, and every
+    /// Keeps `held` and returns its bytes, for as long as the storage lives.
+    fn keep(&self, held: Held) -> &'static [u8] {
+        let bytes: &[u8] = match &held {
+            Held::Map(m) => m,
+            Held::Inflated(b) => b,
+        };
+        // SAFETY: the bytes stay where they are until `self` drops (see `Storage`), and every
         // reader that borrows them is dropped before `self` (field order of `Dwarf`).
-        let bytes = unsafe { std::slice::from_raw_parts(map.as_ptr(), map.len()) };
-        self.maps
+        let bytes = unsafe { std::slice::from_raw_parts(bytes.as_ptr(), bytes.len()) };
+        self.held
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push(map);
-        bytes
-    }
-
-    fn keep(&self, data: Vec<u8>) -> &'static [u8] {
-        let data = data.into_boxed_slice();
-        // SAFETY: as in `keep_map`: the boxed slice is neither moved nor freed before `self`.
-        let bytes = unsafe { std::slice::from_raw_parts(data.as_ptr(), data.len()) };
-        self.inflated
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(data);
+            .push(held);
         bytes
     }
 
     /// A file's bytes, mapped and kept.
     fn map(&self, path: &Path) -> Option<&'static [u8]> {
-        super::symbolize::map_regular(path).map(|m| self.keep_map(m))
+        super::symbolize::map_regular(path).map(|m| self.keep(Held::Map(m)))
     }
 
     /// One section's bytes, inflated if compressed; empty when the file has no such section
@@ -79,7 +78,7 @@ impl Storage {
             CompressionFormat::Zstandard => inflate_zstd(c.data, c.uncompressed_size),
             _ => None,
         };
-        inflated.map_or(&[], |d| self.keep(d))
+        inflated.map_or(&[], |d| self.keep(Held::Inflated(d.into_boxed_slice())))
     }
 
     fn dwarf(
