@@ -119,6 +119,14 @@ pub fn gunzip_if_needed(path: &Path, data: Vec<u8>) -> Result<Vec<u8>, InputErro
     Ok(out)
 }
 
+/// A file of the project's `testdata/`, gunzipped when it is gzip (for unit tests).
+#[cfg(test)]
+pub(crate) fn testdata(rel: &str) -> Vec<u8> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+    let raw = std::fs::read(&p).unwrap();
+    gunzip_if_needed(&p, raw).unwrap()
+}
+
 /// The legacy binary CPU profile format (gperftools, Java): a header of machine words
 /// `0, 3, version, period, 0`, in 32- or 64-bit words of either byte order.
 fn looks_like_legacy_cpu(data: &[u8]) -> bool {

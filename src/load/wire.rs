@@ -502,15 +502,12 @@ mod tests {
 
     #[test]
     fn matches_prost_on_real_profiles() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         for rel in [
             "testdata/go/leak/heap_004.pb.gz",
             "testdata/go/leak_sampled/heap_002.pb.gz",
             "testdata/crafted/small_base.pb",
         ] {
-            let p = root.join(rel);
-            let raw = std::fs::read(&p).unwrap();
-            let data = crate::load::gunzip_if_needed(&p, raw).unwrap();
+            let data = crate::load::testdata(rel);
             let want = proto::Profile::decode(&data[..]).unwrap();
             let got = decode(&data).unwrap();
             let mut header = want.clone();

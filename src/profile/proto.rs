@@ -282,15 +282,12 @@ mod tests {
     /// bytes: Go writes lists of one or two numbers unpacked.)
     #[test]
     fn real_profiles_survive_a_round_trip() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         for rel in [
             "testdata/go/leak/heap_004.pb.gz",
             "testdata/go/leak_sampled/heap_002.pb.gz",
             "testdata/node/heap_001.pb.gz",
         ] {
-            let p = root.join(rel);
-            let raw = std::fs::read(&p).unwrap();
-            let data = crate::load::gunzip_if_needed(&p, raw).unwrap();
+            let data = crate::load::testdata(rel);
             let profile = Profile::decode(&data[..]).unwrap();
             assert!(!profile.sample.is_empty() && !profile.location.is_empty());
             let bytes = profile.encode_to_vec();
