@@ -121,7 +121,7 @@ pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
     let mut locations: Vec<Location> = Vec::new();
     let mut stacks_out = crate::profile::Seqs::new();
     let mut locs: Vec<u32> = Vec::new();
-    let mut values = Vec::new();
+    let mut values = crate::profile::Values::new(sample_types.len());
     for s in &stacks {
         let Some((c, b, ac, ab)) = s.counts else {
             continue;
@@ -147,14 +147,13 @@ pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
         stacks_out
             .push(locs.iter().copied())
             .map_err(|e| InputErrorKind::Invalid(e.to_string()))?;
-        if with_alloc {
-            let (x, y) = scale_heap_sample(ac, ab, rate);
-            values.push(x);
-            values.push(y);
-        }
         let (x, y) = scale_heap_sample(c, b, rate);
-        values.push(x);
-        values.push(y);
+        if with_alloc {
+            let (ax, ay) = scale_heap_sample(ac, ab, rate);
+            values.push_row(&[ax, ay, x, y]);
+        } else {
+            values.push_row(&[x, y]);
+        }
     }
     let n = stacks_out.len();
     Ok(Profile {

@@ -272,7 +272,8 @@ fn build(
     let mut loc_addrs: Vec<u64> = Vec::new();
     let mut loc_frames: Vec<Option<Frames>> = Vec::new();
     let mut stacks = crate::profile::Seqs::new();
-    let mut values = Vec::with_capacity(samples.len() * sample_types.len());
+    let mut values = crate::profile::Values::new(sample_types.len());
+    values.reserve(samples.len());
 
     for s in &samples {
         // pprof's address adjustment: every frame but the leaf is a return address; step back
@@ -302,7 +303,7 @@ fn build(
         stacks
             .push(locs.iter().copied())
             .map_err(|e| InputErrorKind::Invalid(e.to_string()))?;
-        values.extend_from_slice(&s.values);
+        values.push_row(&s.values);
     }
 
     // pprof's mapping heuristics: a main binary mapped at 0x400000 plus offset starts there.

@@ -271,7 +271,11 @@ pub(super) fn resolve(mut decoded: super::wire::Decoded) -> Result<Profile, Inpu
         }
         stacks
     };
-    let values = std::mem::take(&mut decoded.values);
+    // A profile without samples has a column per sample type all the same.
+    let values = match std::mem::take(&mut decoded.values) {
+        v if v.width() == ntypes => v,
+        _ => crate::profile::Values::new(ntypes),
+    };
 
     Ok(Profile {
         format: SourceFormat::Proto,

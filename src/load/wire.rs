@@ -13,6 +13,7 @@ use std::io::BufRead;
 use prost::Message;
 use prost::encoding::decode_varint;
 
+use crate::profile::Values;
 use crate::profile::hash::{HashIndex, hash_bytes};
 use crate::profile::proto;
 use crate::profile::seqs::encode_u64;
@@ -30,7 +31,7 @@ pub struct Decoded {
     pub ends: Vec<u32>,
     /// The values of every distinct sample, [`Decoded::width`] each (summed over merged
     /// samples).
-    pub values: Vec<i64>,
+    pub values: Values,
     /// How many values each sample has: as many as the first sample has.
     pub width: usize,
     /// The first sample (numbered from one, in file order) with another number of values than
@@ -78,8 +79,8 @@ impl Decoded {
 
     /// The values of distinct sample `i`.
     #[cfg(test)]
-    pub fn values_of(&self, i: usize) -> &[i64] {
-        &self.values[i * self.width..(i + 1) * self.width]
+    pub fn values_of(&self, i: usize) -> Vec<i64> {
+        self.values.row(i).collect()
     }
 }
 
@@ -272,6 +273,7 @@ impl SampleSet {
         let (ids, values) = (&self.ids[ids], &self.values[values]);
         if o.ends.is_empty() && o.ragged.is_none() {
             o.width = values.len();
+            o.values = Values::new(o.width);
         }
         if values.len() != o.width || o.ragged.is_some() {
             // An invalid profile (resolution says so); its values are not kept.
@@ -289,17 +291,14 @@ impl SampleSet {
             all[start..ends[e] as usize] == *ids
         });
         if let Some(e) = found {
-            let at = e as usize * o.width;
-            for (d, v) in o.values[at..at + o.width].iter_mut().zip(values) {
-                *d = d.saturating_add(*v);
-            }
+            o.values.add_to_row(e as usize, values);
             return Ok(());
         }
         let end = u32::try_from(o.ids.len() + ids.len())
             .map_err(|_| err("more stack frames than heapdiff can hold"))?;
         o.ids.extend_from_slice(ids);
         o.ends.push(end);
-        o.values.extend_from_slice(values);
+        o.values.push_row(values);
         Ok(())
     }
 
@@ -525,12 +524,7 @@ mod tests {
                 }
             }
             let mine: BTreeMap<Vec<u64>, Vec<i64>> = (0..got.len())
-                .map(|i| {
-                    (
-                        got.ids_of(i).collect::<Vec<u64>>(),
-                        got.values_of(i).to_vec(),
-                    )
-                })
+                .map(|i| (got.ids_of(i).collect::<Vec<u64>>(), got.values_of(i)))
                 .collect();
             assert_eq!(mine, merged, "{rel}");
         }
@@ -562,7 +556,7 @@ mod tests {
         };
         assert_eq!(set.out.len(), 1);
         assert_eq!(set.out.ids_of(0).collect::<Vec<_>>(), vec![1, 300]);
-        assert_eq!(set.out.values, vec![12]);
+        assert_eq!(set.out.values.to_rows(), vec![12]);
         assert_eq!(set.out.samples_in_file, 2);
         // An id overflowing 64 bits, or cut short inside a packed run, is an error.
         let mut set = SampleSet::default();

@@ -137,9 +137,8 @@ impl Filters {
                 p.locations[i].lines = keep;
             }
         }
-        let ntypes = p.sample_types.len();
         let mut stacks = super::Seqs::new();
-        let mut values = Vec::with_capacity(p.values.len());
+        let mut values = super::Values::new(p.values.width());
         for i in 0..p.num_samples() {
             let stack = p.sample_locations(i);
             let mut focused = false;
@@ -158,7 +157,7 @@ impl Filters {
             if stacks.push(stack.filter(|&l| !hidden[l as usize])).is_err() {
                 break;
             }
-            values.extend_from_slice(&p.values[i * ntypes..(i + 1) * ntypes]);
+            values.push_row_of(&p.values, i);
         }
         p.stacks = stacks;
         p.values = values;

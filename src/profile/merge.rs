@@ -7,28 +7,21 @@ impl Profile {
     /// Sums samples whose location lists are identical into one sample. Totals and every
     /// per-stack value are unchanged; only the number of samples shrinks.
     pub fn merge_identical_samples(&mut self) {
-        let n = self.sample_types.len();
         let mut index = HashIndex::new();
         let mut firsts: Vec<usize> = Vec::with_capacity(self.num_samples());
-        let mut values: Vec<i64> = Vec::with_capacity(self.values.len());
+        let mut values = super::Values::new(self.values.width());
         for i in 0..self.num_samples() {
             let stack = self.stacks.encoded(i);
             let h = hash_bytes(stack, 0);
             let new = firsts.len() as u32;
             let found =
                 index.find_or_insert(h, new, |e| self.stacks.encoded(firsts[e as usize]) == stack);
-            let row = &self.values[i * n..(i + 1) * n];
             match found {
                 None => {
                     firsts.push(i);
-                    values.extend_from_slice(row);
+                    values.push_row_of(&self.values, i);
                 }
-                Some(e) => {
-                    let e = e as usize;
-                    for (d, v) in values[e * n..(e + 1) * n].iter_mut().zip(row) {
-                        *d = d.saturating_add(*v);
-                    }
-                }
+                Some(e) => values.add_row_of(e as usize, &self.values, i),
             }
         }
         // The merged samples keep pointing into the same byte array.

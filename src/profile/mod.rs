@@ -5,7 +5,7 @@
 //!
 //! Tables are `Vec`s indexed by position (ids from the file are resolved once, at load time), and
 //! strings are owned. Samples are stored flat: one array of location indices (leaf first, as in
-//! profile.proto) with a range per sample, and one array of values with a row per sample.
+//! profile.proto) with a range per sample, and their [`Values`], a row per sample.
 //!
 //! This module imports nothing else of heapdiff's but the hasher; every later stage reads it.
 
@@ -18,11 +18,13 @@ pub mod proto;
 pub mod prune;
 pub mod sample_type;
 pub mod seqs;
+pub mod values;
 
 use std::fmt;
 
 pub use producer::Producer;
 pub use seqs::{Seq, Seqs};
+pub use values::Values;
 
 /// How the comment of a delta profile heapdiff writes (`diff --format pprof`) begins; such a
 /// profile is refused as a snapshot.
@@ -179,8 +181,8 @@ pub struct Profile {
     pub locations: Vec<Location>,
     /// Per sample, its location indices, leaf first.
     pub stacks: Seqs,
-    /// `sample_types.len()` values per sample, row after row.
-    pub values: Vec<i64>,
+    /// Per sample, a row of `sample_types.len()` values.
+    pub values: Values,
     /// How many samples the file held (before samples with the same stack were merged).
     pub samples_in_file: usize,
     /// Whether the file was gzipped.
@@ -200,17 +202,12 @@ impl Profile {
 
     /// The value of sample `i` for sample type index `t`.
     pub fn value(&self, i: usize, t: usize) -> i64 {
-        self.values[i * self.sample_types.len() + t]
+        self.values.get(i, t)
     }
 
     /// Sum of all samples' values for sample type index `t` (wrapping, as pprof's int64 sums).
     pub fn total(&self, t: usize) -> i64 {
-        let n = self.sample_types.len();
-        self.values
-            .iter()
-            .skip(t)
-            .step_by(n.max(1))
-            .fold(0i64, |a, v| a.saturating_add(*v))
+        self.values.total(t)
     }
 
     /// The index of the sample type called `name`, if present.

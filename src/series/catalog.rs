@@ -13,9 +13,9 @@
 use std::collections::HashMap;
 
 use super::names::{short_name, strip_rust_hash};
-use crate::profile::Profile;
 use crate::profile::hash::{HashIndex, hash_bytes};
 use crate::profile::seqs::{self, Full, Seq, Seqs};
+use crate::profile::{Profile, Values};
 
 macro_rules! id {
     ($(#[$doc:meta])* $name:ident) => {
@@ -421,8 +421,7 @@ impl Catalog {
         let n = p.sample_types.len();
         // Rows for this profile's stacks only: memory follows what it holds, never the stacks
         // other profiles added times this profile's number of sample types.
-        let mut vals = Values {
-            n,
+        let mut vals = Rows {
             rows: std::mem::take(&mut p.values),
             kept: 0,
             stacks: Vec::with_capacity(p.num_samples()),
@@ -478,7 +477,7 @@ impl Catalog {
                 start = end;
             }
         }
-        vals.rows.truncate(vals.stacks.len() * n);
+        vals.rows.truncate(vals.stacks.len());
         vals.rows.shrink_to_fit();
         Ok(AllValues {
             ntypes: n,
@@ -493,9 +492,8 @@ impl Catalog {
 /// rows (one per sample) are turned into rows per stack in place, in sample order. A stack's
 /// row is never after the row of the sample being added, so no row is overwritten before it
 /// is read.
-struct Values {
-    n: usize,
-    rows: Vec<i64>,
+struct Rows {
+    rows: Values,
     /// Rows per stack so far (the first `kept` rows of `rows`).
     kept: usize,
     stacks: Vec<u32>,
@@ -503,14 +501,12 @@ struct Values {
     totals: Vec<i64>,
 }
 
-impl Values {
+impl Rows {
     /// Adds sample `sample`'s row to its stack's (and to the totals, also for a sample
     /// without frames).
     fn add(&mut self, stack: Option<StackId>, sample: usize) {
-        let n = self.n;
-        let at = sample * n;
-        for (t, v) in self.totals.iter_mut().zip(&self.rows[at..at + n]) {
-            *t = t.saturating_add(*v);
+        for (t, v) in self.totals.iter_mut().zip(self.rows.row(sample)) {
+            *t = t.saturating_add(v);
         }
         let Some(s) = stack else { return };
         let s = s.index();
@@ -520,13 +516,10 @@ impl Values {
         if self.row_of[s] == NONE {
             self.row_of[s] = self.stacks.len() as u32;
             self.stacks.push(s as u32);
-            self.rows.copy_within(at..at + n, self.kept * n);
+            self.rows.copy_row(sample, self.kept);
             self.kept += 1;
         } else {
-            let r = self.row_of[s] as usize * n;
-            for k in 0..n {
-                self.rows[r + k] = self.rows[r + k].saturating_add(self.rows[at + k]);
-            }
+            self.rows.add_row(sample, self.row_of[s] as usize);
         }
     }
 }
@@ -538,8 +531,8 @@ pub struct AllValues {
     pub ntypes: usize,
     /// The stack of each row.
     pub stacks: Vec<u32>,
-    /// `ntypes` values per row, row after row.
-    pub rows: Vec<i64>,
+    /// The values of each row.
+    pub rows: Values,
     /// Per sample type, the sum over all samples (including samples with no stack).
     pub totals: Vec<i64>,
 }
@@ -548,9 +541,9 @@ impl AllValues {
     /// The column for type `ty`, padded to `nstacks`.
     pub fn column(&self, ty: usize, nstacks: usize) -> Vec<i64> {
         let mut out = vec![0i64; nstacks];
-        for (r, &s) in self.stacks.iter().enumerate() {
+        for (&s, v) in self.stacks.iter().zip(self.rows.column(ty)) {
             if let Some(slot) = out.get_mut(s as usize) {
-                *slot = self.rows[r * self.ntypes + ty];
+                *slot = v;
             }
         }
         out
