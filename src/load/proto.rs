@@ -52,13 +52,16 @@ fn missing_location(id: u64) -> InputErrorKind {
 
 /// Turns the samples' location ids (numbered 1..=n in order) into location indices, the id
 /// less one, where they lie: an index never takes more bytes than its id, so each is written
-/// at or before where it was read. Each id must be in `1..=n`.
-fn minus_one_in_place(mut bytes: Vec<u8>, ends: &[u32], n: usize) -> Result<Seqs, InputErrorKind> {
-    let mut ranges = Vec::with_capacity(ends.len());
+/// at or before where it was read, and each sample's new end over its old one. Each id must
+/// be in `1..=n`.
+fn minus_one_in_place(
+    mut bytes: Vec<u8>,
+    mut ends: Vec<u32>,
+    n: usize,
+) -> Result<Seqs, InputErrorKind> {
     let (mut r, mut w) = (0usize, 0usize);
-    for &end in ends {
-        let start = w;
-        let end_r = end as usize;
+    for end in ends.iter_mut() {
+        let end_r = *end as usize;
         while r < end_r {
             let b0 = bytes[r];
             if b0 < 0x80 {
@@ -108,10 +111,10 @@ fn minus_one_in_place(mut bytes: Vec<u8>, ends: &[u32], n: usize) -> Result<Seqs
             bytes[w] = x as u8;
             w += 1;
         }
-        ranges.push((start as u32, w as u32));
+        *end = w as u32;
     }
     bytes.truncate(w);
-    Ok(Seqs::from_parts(bytes, ranges))
+    Ok(Seqs::from_parts(bytes, ends))
 }
 
 /// Resolves a decoded profile.proto's id references into table indices.
@@ -257,7 +260,7 @@ pub(super) fn resolve(mut decoded: super::wire::Decoded) -> Result<Profile, Inpu
     // Ids become location indices; the values are already in sample order, `ntypes` each.
     let stacks = if loc_ids.dense {
         let ends = std::mem::take(&mut decoded.ends);
-        minus_one_in_place(std::mem::take(&mut decoded.ids), &ends, nlocs)?
+        minus_one_in_place(std::mem::take(&mut decoded.ids), ends, nlocs)?
     } else {
         let mut stacks = crate::profile::Seqs::new();
         for i in 0..decoded.len() {
@@ -328,7 +331,7 @@ mod tests {
                     }
                     ends.push(bytes.len() as u32);
                 }
-                let got = minus_one_in_place(bytes.clone(), &ends, 20000).unwrap();
+                let got = minus_one_in_place(bytes.clone(), ends.clone(), 20000).unwrap();
                 assert_eq!(got.len(), samples.len());
                 for (i, s) in samples.iter().enumerate() {
                     let want: Vec<u32> = s.iter().map(|id| id - 1).collect();
@@ -340,15 +343,15 @@ mod tests {
         for bad in [20001u32, 0] {
             let mut b = Vec::new();
             seqs::encode(bad, &mut b);
-            let e = minus_one_in_place(b.clone(), &[b.len() as u32], 20000).unwrap_err();
+            let e = minus_one_in_place(b.clone(), vec![b.len() as u32], 20000).unwrap_err();
             assert!(e.to_string().contains(&format!("location id {bad}")), "{e}");
         }
-        let e = minus_one_in_place(vec![0x85, 0x01], &[2], 100).unwrap_err();
+        let e = minus_one_in_place(vec![0x85, 0x01], vec![2], 100).unwrap_err();
         assert!(e.to_string().contains("location id 133"), "{e}");
         // After ids that change in place too.
-        let e = minus_one_in_place(vec![3, 4, 0x85, 0x01, 2], &[2, 5], 100).unwrap_err();
+        let e = minus_one_in_place(vec![3, 4, 0x85, 0x01, 2], vec![2, 5], 100).unwrap_err();
         assert!(e.to_string().contains("location id 133"), "{e}");
-        let e = minus_one_in_place(vec![3, 4, 101], &[3], 100).unwrap_err();
+        let e = minus_one_in_place(vec![3, 4, 101], vec![3], 100).unwrap_err();
         assert!(e.to_string().contains("location id 101"), "{e}");
     }
 }

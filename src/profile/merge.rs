@@ -24,8 +24,8 @@ impl Profile {
                 Some(e) => values.add_row_of(e as usize, &self.values, i),
             }
         }
-        // The merged samples keep pointing into the same byte array.
-        self.stacks.select(&firsts);
+        // The first sample of each stack stays, its bytes moved down in place.
+        self.stacks.retain_indices(&firsts);
         self.values = values;
     }
 }

@@ -93,11 +93,11 @@ pub fn prune(p: &mut Profile, drop: &Regex, keep: Option<&Regex>) {
         return;
     }
     let mut locs = Vec::new();
-    for i in 0..p.stacks.len() {
+    p.stacks.cut_fronts(|stack| {
         // Walking from the root towards the leaf, the first marked location after a frame of
         // the program's own is where the stack now starts.
         locs.clear();
-        locs.extend(p.stacks.get(i));
+        locs.extend(stack);
         let mut found_user = false;
         let mut cut = 0;
         for j in (0..locs.len()).rev() {
@@ -114,10 +114,8 @@ pub fn prune(p: &mut Profile, drop: &Regex, keep: Option<&Regex>) {
                 }
             }
         }
-        if cut > 0 {
-            p.stacks.drop_front(i, cut);
-        }
-    }
+        cut
+    });
 }
 
 #[cfg(test)]

@@ -9,11 +9,12 @@
 //! rest. Every sequence is written here, canonically (the shortest encoding), so equal sequences
 //! have equal bytes.
 
-/// Sequences of `u32` as varints, each with its `[start, end)` range of bytes.
+/// Sequences of `u32` as varints, one after another: each starts where the one before it
+/// ends, so an end (4 bytes) is all a sequence costs besides its bytes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Seqs {
     bytes: Vec<u8>,
-    ranges: Vec<(u32, u32)>,
+    ends: Vec<u32>,
 }
 
 /// The byte array would pass 4 GiB.
@@ -48,25 +49,22 @@ impl Seqs {
         Self::default()
     }
 
-    /// Sequences already laid out: `bytes` holds canonical varints and each range lies within
-    /// it, in order.
-    pub(crate) fn from_parts(bytes: Vec<u8>, ranges: Vec<(u32, u32)>) -> Self {
-        debug_assert!(
-            ranges
-                .iter()
-                .all(|r| r.0 <= r.1 && r.1 as usize <= bytes.len())
-        );
-        Seqs { bytes, ranges }
+    /// Sequences already laid out: `bytes` holds canonical varints, sequence `i` ending at
+    /// `ends[i]` (the ends never decrease, and the last is `bytes.len()`).
+    pub(crate) fn from_parts(bytes: Vec<u8>, ends: Vec<u32>) -> Self {
+        debug_assert!(ends.windows(2).all(|w| w[0] <= w[1]));
+        debug_assert_eq!(ends.last().map_or(0, |&e| e as usize), bytes.len());
+        Seqs { bytes, ends }
     }
 
     /// How many sequences.
     pub fn len(&self) -> usize {
-        self.ranges.len()
+        self.ends.len()
     }
 
     /// True when there are none.
     pub fn is_empty(&self) -> bool {
-        self.ranges.is_empty()
+        self.ends.is_empty()
     }
 
     /// Bytes held by all sequences.
@@ -106,15 +104,24 @@ impl Seqs {
     }
 
     fn close(&mut self, start: usize) -> Result<(), Full> {
-        match (u32::try_from(start), u32::try_from(self.bytes.len())) {
-            (Ok(s), Ok(e)) => {
-                self.ranges.push((s, e));
+        match u32::try_from(self.bytes.len()) {
+            Ok(e) => {
+                self.ends.push(e);
                 Ok(())
             }
-            _ => {
+            Err(_) => {
                 self.bytes.truncate(start);
                 Err(Full)
             }
+        }
+    }
+
+    /// Where sequence `i` starts.
+    #[inline]
+    fn start(&self, i: usize) -> usize {
+        match i.checked_sub(1) {
+            Some(j) => self.ends[j] as usize,
+            None => 0,
         }
     }
 
@@ -126,28 +133,51 @@ impl Seqs {
     }
 
     /// The bytes of sequence `i`.
+    #[inline]
     pub fn encoded(&self, i: usize) -> &[u8] {
-        let (s, e) = self.ranges[i];
-        &self.bytes[s as usize..e as usize]
+        &self.bytes[self.start(i)..self.ends[i] as usize]
     }
 
-    /// Drops the first `n` items of sequence `i` (all of them when it has fewer).
-    pub fn drop_front(&mut self, i: usize, n: usize) {
-        let (s, e) = self.ranges[i];
-        let mut at = s as usize;
-        let mut left = n;
-        while left > 0 && at < e as usize {
-            if self.bytes[at] < 0x80 {
-                left -= 1;
+    /// Drops from each sequence, in order, the first `cut(sequence)` items (all of them when it
+    /// has fewer), moving the bytes that stay down in one pass.
+    pub fn cut_fronts(&mut self, mut cut: impl FnMut(Seq<'_>) -> usize) {
+        let (mut read, mut write) = (0usize, 0usize);
+        for i in 0..self.ends.len() {
+            let end = self.ends[i] as usize;
+            let mut left = cut(Seq {
+                bytes: &self.bytes[read..end],
+            });
+            let mut at = read;
+            while left > 0 && at < end {
+                if self.bytes[at] < 0x80 {
+                    left -= 1;
+                }
+                at += 1;
             }
-            at += 1;
+            if at != write {
+                self.bytes.copy_within(at..end, write);
+            }
+            write += end - at;
+            // No larger than before, so within u32.
+            self.ends[i] = write as u32;
+            read = end;
         }
-        self.ranges[i].0 = at as u32;
+        self.bytes.truncate(write);
     }
 
-    /// Keeps only the sequences at `order` (indices into the current list), in that order.
-    pub fn select(&mut self, order: &[usize]) {
-        self.ranges = order.iter().map(|&i| self.ranges[i]).collect();
+    /// Keeps only the sequences at `keep` (indices into the current list, increasing), moving
+    /// their bytes down in place.
+    pub fn retain_indices(&mut self, keep: &[usize]) {
+        debug_assert!(keep.windows(2).all(|w| w[0] < w[1]));
+        let mut write = 0usize;
+        for (k, &i) in keep.iter().enumerate() {
+            let (s, e) = (self.start(i), self.ends[i] as usize);
+            self.bytes.copy_within(s..e, write);
+            write += e - s;
+            self.ends[k] = write as u32;
+        }
+        self.ends.truncate(keep.len());
+        self.bytes.truncate(write);
     }
 }
 
@@ -256,17 +286,31 @@ mod tests {
     }
 
     #[test]
-    fn drop_front_and_select() {
+    fn fronts_are_cut_and_sequences_kept_in_place() {
         let mut s = Seqs::new();
         s.push([300, 1, 2]).unwrap();
         s.push([7]).unwrap();
         s.push([128, 129]).unwrap();
-        s.drop_front(0, 1);
-        assert_eq!(s.get(0).to_vec(), vec![1, 2]);
-        s.drop_front(1, 5);
-        assert!(s.get(1).is_empty());
-        s.select(&[2, 0]);
-        assert_eq!(s.get(0).to_vec(), vec![128, 129]);
-        assert_eq!(s.get(1).to_vec(), vec![1, 2]);
+        s.push([]).unwrap();
+        s.push([5, 6]).unwrap();
+        let mut seen = Vec::new();
+        s.cut_fronts(|seq| {
+            seen.push(seq.to_vec());
+            [1, 5, 0, 2, 1][seen.len() - 1]
+        });
+        assert_eq!(seen[2], vec![128, 129]);
+        let all: Vec<Vec<u32>> = (0..s.len()).map(|i| s.get(i).to_vec()).collect();
+        assert_eq!(
+            all,
+            vec![vec![1, 2], vec![], vec![128, 129], vec![], vec![6]]
+        );
+        s.retain_indices(&[0, 2, 4]);
+        let all: Vec<Vec<u32>> = (0..s.len()).map(|i| s.get(i).to_vec()).collect();
+        assert_eq!(all, vec![vec![1, 2], vec![128, 129], vec![6]]);
+        assert_eq!(s.encoded_len(), 2 + 4 + 1);
+        // The shortest encodings stay shortest: equal sequences, equal bytes.
+        let mut t = Seqs::new();
+        t.push([1, 2]).unwrap();
+        assert_eq!(s.encoded(0), t.encoded(0));
     }
 }
