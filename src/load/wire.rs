@@ -63,6 +63,11 @@ impl Decoded {
         &self.ids[self.range(i)]
     }
 
+    /// The hash distinct sample `i` was merged by: its ids, seeded with its number of values.
+    fn hash_of(&self, i: usize) -> u64 {
+        hash_bytes(self.ids_bytes(i), self.width as u64)
+    }
+
     /// The location ids of distinct sample `i`.
     pub fn ids_of(&self, i: usize) -> impl Iterator<Item = u64> + '_ {
         let mut bytes = self.ids_bytes(i);
@@ -249,7 +254,9 @@ impl SampleSet {
     }
 
     fn flush(&mut self) -> Result<(), DecodeError> {
-        self.index.reserve(self.pending.len());
+        let o = &self.out;
+        self.index
+            .reserve(self.pending.len(), |e| o.hash_of(e as usize));
         self.index.touch_all(self.pending.iter().map(|p| p.2));
         let (mut i0, mut v0) = (0, 0);
         for k in 0..self.pending.len() {
@@ -284,12 +291,12 @@ impl SampleSet {
             .ok()
             .filter(|&n| n < u32::MAX)
             .ok_or_else(|| err("more distinct samples than heapdiff can hold"))?;
-        let (all, ends) = (&o.ids, &o.ends);
-        let found = self.index.find_or_insert(key, new, |e| {
-            let e = e as usize;
-            let start = if e == 0 { 0 } else { ends[e - 1] as usize };
-            all[start..ends[e] as usize] == *ids
-        });
+        let found = self.index.find_or_insert(
+            key,
+            new,
+            |e| o.ids_bytes(e as usize) == ids,
+            |e| o.hash_of(e as usize),
+        );
         if let Some(e) = found {
             o.values.add_to_row(e as usize, values);
             return Ok(());

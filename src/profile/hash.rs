@@ -69,18 +69,22 @@ pub fn hash_bytes(bytes: &[u8], seed: u64) -> u64 {
 }
 
 /// An insert-only hash index from a 64-bit hash to an entry number (a sample, a stack), for
-/// interning: the caller keeps the entries and says whether one equals the key being looked
-/// up. Each slot holds 32 bits of the hash beside the entry, so a probe touches the entries
-/// only on a likely match and the table regrows without them. Slots are found by the hash's
-/// fraction of the table (any size works), probed linearly; the table is at most 70% full
-/// and doubles when it fills, so it costs 11 to 23 bytes an entry.
+/// interning: the caller keeps the entries, numbered from 0 in the order they were added, and
+/// says whether one equals the key being looked up, or what an entry hashes to.
+///
+/// A slot is 32 bits: the entry (plus one; 0 is empty) in the low bits, as many as the table
+/// needs, and bits of the hash above it, so a probe touches the entries only on a likely match.
+/// Slots are found by the hash's fraction of the table (any size works), probed linearly; the
+/// table is at most 70% full. It grows by half again or more when it fills, rebuilt from the
+/// entries' hashes (the caller's `rehash`), after the old slots are gone: 6 to 9 bytes an
+/// entry, at no moment more.
 #[derive(Default)]
 pub struct HashIndex {
-    slots: Vec<(u32, u32)>,
+    slots: Vec<u32>,
     len: usize,
+    /// How many low bits of a slot hold the entry.
+    bits: u32,
 }
-
-const EMPTY: u32 = u32::MAX;
 
 impl HashIndex {
     /// An empty index.
@@ -109,17 +113,30 @@ impl HashIndex {
         ((h as u64 * cap as u64) >> 32) as usize
     }
 
+    /// The hash bits a slot keeps: the folded hash's low bits (its high bits choose the home
+    /// slot, so these tell apart keys that share one), shifted above the entry.
+    #[inline]
+    fn tag(&self, h: u32) -> u32 {
+        h.checked_shl(self.bits).unwrap_or(0)
+    }
+
+    #[inline]
+    fn entry_mask(&self) -> u32 {
+        u32::MAX.checked_shr(32 - self.bits).unwrap_or(0)
+    }
+
     fn full_at(&self, len: usize) -> bool {
         len * 10 > self.slots.len() * 7
     }
 
-    /// Makes room for `more` entries without regrowing.
-    pub fn reserve(&mut self, more: usize) {
+    /// Makes room for `more` entries without regrowing; `rehash(e)` is the hash entry `e` was
+    /// added with.
+    pub fn reserve(&mut self, more: usize, rehash: impl FnMut(u32) -> u64) {
         let want = self.len.saturating_add(more);
         if self.full_at(want) {
             // Geometric growth also when a caller reserves a little at a time.
             let grown = self.slots.len() * 2;
-            self.rebuild((want / 7).saturating_mul(10).max(grown) + 16);
+            self.rebuild((want / 7).saturating_mul(10).max(grown) + 16, rehash);
         }
     }
 
@@ -133,7 +150,7 @@ impl HashIndex {
         let mut touched = 0u32;
         for hash in hashes {
             let i = Self::home(Self::fold(hash), self.slots.len());
-            touched ^= self.slots.get(i).map_or(0, |s| s.1);
+            touched ^= self.slots.get(i).copied().unwrap_or(0);
         }
         std::hint::black_box(touched);
     }
@@ -147,14 +164,15 @@ impl HashIndex {
             return None;
         }
         let h = Self::fold(hash);
+        let (tag, mask) = (self.tag(h), self.entry_mask());
         let mut i = Self::home(h, cap);
         loop {
-            let (sh, e) = self.slots[i];
-            if e == EMPTY {
+            let s = self.slots[i];
+            if s == 0 {
                 return None;
             }
-            if sh == h {
-                return Some(e);
+            if s & !mask == tag {
+                return Some((s & mask) - 1);
             }
             i += 1;
             if i == cap {
@@ -164,29 +182,33 @@ impl HashIndex {
     }
 
     /// The entry equal to the key (per `eq`) with this hash, else records `new` for it and
-    /// returns `None`. `new` must not be `u32::MAX`.
+    /// returns `None`. `new` is the number of entries so far (entries are numbered in order)
+    /// and less than `u32::MAX`; `rehash` is as for [`HashIndex::reserve`].
     #[inline]
     pub fn find_or_insert(
         &mut self,
         hash: u64,
         new: u32,
         mut eq: impl FnMut(u32) -> bool,
+        rehash: impl FnMut(u32) -> u64,
     ) -> Option<u32> {
+        debug_assert_eq!(new as usize, self.len);
         if self.full_at(self.len + 1) {
-            self.reserve(1);
+            self.reserve(1, rehash);
         }
         let h = Self::fold(hash);
+        let (tag, mask) = (self.tag(h), self.entry_mask());
         let cap = self.slots.len();
         let mut i = Self::home(h, cap);
         loop {
-            let (sh, e) = self.slots[i];
-            if e == EMPTY {
-                self.slots[i] = (h, new);
+            let s = self.slots[i];
+            if s == 0 {
+                self.slots[i] = tag | (new + 1);
                 self.len += 1;
                 return None;
             }
-            if sh == h && eq(e) {
-                return Some(e);
+            if s & !mask == tag && eq((s & mask) - 1) {
+                return Some((s & mask) - 1);
             }
             i += 1;
             if i == cap {
@@ -195,19 +217,41 @@ impl HashIndex {
         }
     }
 
-    fn rebuild(&mut self, cap: usize) {
-        let old = std::mem::replace(&mut self.slots, vec![(0, EMPTY); cap]);
-        for (h, e) in old {
-            if e != EMPTY {
+    fn rebuild(&mut self, cap: usize, mut rehash: impl FnMut(u32) -> u64) {
+        // Entries are 0..len, so the old slots are not needed: freed first, never held beside
+        // the new ones. At most u32::MAX slots, enough for every entry number.
+        let cap = cap.min(u32::MAX as usize);
+        self.slots = Vec::new();
+        self.slots = vec![0; cap];
+        self.bits = 32 - (cap as u32).leading_zeros();
+        let mask = self.entry_mask();
+        // Entries go in a batch at a time, their home slots touched first: the writes land
+        // all over a table larger than the caches, and this lets their misses overlap.
+        const BATCH: u32 = 32;
+        let mut homes = [0u32; BATCH as usize];
+        let len = self.len as u32;
+        let mut first = 0;
+        while first < len {
+            let n = BATCH.min(len - first);
+            for (k, h) in homes.iter_mut().take(n as usize).enumerate() {
+                *h = Self::fold(rehash(first + k as u32));
+            }
+            let mut touched = 0u32;
+            for &h in &homes[..n as usize] {
+                touched ^= self.slots[Self::home(h, cap)];
+            }
+            std::hint::black_box(touched);
+            for (k, &h) in homes.iter().take(n as usize).enumerate() {
                 let mut i = Self::home(h, cap);
-                while self.slots[i].1 != EMPTY {
+                while self.slots[i] != 0 {
                     i += 1;
                     if i == cap {
                         i = 0;
                     }
                 }
-                self.slots[i] = (h, e);
+                self.slots[i] = self.tag(h) | ((first + k as u32 + 1) & mask);
             }
+            first += n;
         }
     }
 }
@@ -225,7 +269,12 @@ mod tests {
             // A poor hash on purpose: collisions must still be told apart by `eq`.
             let h = k % 97;
             let n = entries.len() as u32;
-            match idx.find_or_insert(h, n, |e| entries[e as usize] == k) {
+            match idx.find_or_insert(
+                h,
+                n,
+                |e| entries[e as usize] == k,
+                |e| entries[e as usize] % 97,
+            ) {
                 Some(e) => assert_eq!(entries[e as usize], k),
                 None => entries.push(k),
             }

@@ -14,8 +14,12 @@ impl Profile {
             let stack = self.stacks.encoded(i);
             let h = hash_bytes(stack, 0);
             let new = firsts.len() as u32;
-            let found =
-                index.find_or_insert(h, new, |e| self.stacks.encoded(firsts[e as usize]) == stack);
+            let found = index.find_or_insert(
+                h,
+                new,
+                |e| self.stacks.encoded(firsts[e as usize]) == stack,
+                |e| hash_bytes(self.stacks.encoded(firsts[e as usize]), 0),
+            );
             match found {
                 None => {
                     firsts.push(i);

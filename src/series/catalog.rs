@@ -385,10 +385,12 @@ impl Catalog {
             return Err(Full);
         }
         let stacks = &self.stacks;
-        match self
-            .stack_index
-            .find_or_insert(h, new, |e| stacks.encoded(e as usize) == encoded)
-        {
+        match self.stack_index.find_or_insert(
+            h,
+            new,
+            |e| stacks.encoded(e as usize) == encoded,
+            |e| hash_bytes(stacks.encoded(e as usize), 0),
+        ) {
             Some(e) => Ok(StackId(e)),
             None => {
                 self.stacks.push_encoded(encoded)?;
@@ -431,7 +433,10 @@ impl Catalog {
         // The batch: every pending sample's frames, with its end, hash and sample index.
         let mut scratch: Vec<u8> = Vec::with_capacity(BATCH * 64);
         let mut pending: Vec<(usize, u64, usize)> = Vec::with_capacity(BATCH);
-        self.stack_index.reserve(p.num_samples());
+        let stacks = &self.stacks;
+        self.stack_index.reserve(p.num_samples(), |e| {
+            hash_bytes(stacks.encoded(e as usize), 0)
+        });
         let mut i = 0;
         while i < p.num_samples() {
             scratch.clear();
