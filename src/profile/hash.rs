@@ -222,7 +222,12 @@ impl HashIndex {
         // the new ones. At most u32::MAX slots, enough for every entry number.
         let cap = cap.min(u32::MAX as usize);
         self.slots = Vec::new();
-        self.slots = vec![0; cap];
+        // Written out rather than asked for zeroed: the rebuild reads slots before it writes
+        // them, and a fresh zeroed mapping read first is the shared zero page, so every page's
+        // first write would fault again and flush the other threads' TLBs.
+        let mut slots = Vec::with_capacity(cap);
+        slots.extend(std::iter::repeat_n(0u32, cap));
+        self.slots = slots;
         self.bits = 32 - (cap as u32).leading_zeros();
         let mask = self.entry_mask();
         // Entries go in a batch at a time, their home slots touched first: the writes land
