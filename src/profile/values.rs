@@ -228,7 +228,10 @@ impl Values {
 
     /// Sum of column `col` (saturating, as pprof's totals never wrap in heapdiff).
     pub fn total(&self, col: usize) -> i64 {
-        self.column(col).fold(0i64, |a, x| a.saturating_add(x))
+        match &self.columns[col] {
+            Column::Narrow(v) => v.iter().fold(0i64, |a, &x| a.saturating_add(x as i64)),
+            Column::Wide(v) => v.iter().fold(0i64, |a, &x| a.saturating_add(x)),
+        }
     }
 
     /// Every row, one after another (`width` values each).

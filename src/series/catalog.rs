@@ -421,6 +421,8 @@ impl Catalog {
             })
             .collect();
         let n = p.sample_types.len();
+        // Every sample counts, also one without frames; in sample order, as pprof sums.
+        let totals = (0..n).map(|t| p.values.total(t)).collect();
         // Rows for this profile's stacks only: memory follows what it holds, never the stacks
         // other profiles added times this profile's number of sample types.
         let mut vals = Rows {
@@ -428,7 +430,7 @@ impl Catalog {
             kept: 0,
             stacks: Vec::with_capacity(p.num_samples()),
             row_of: Vec::new(),
-            totals: vec![0i64; n],
+            totals,
         };
         // The batch: every pending sample's frames, with its end, hash and sample index.
         let mut scratch: Vec<u8> = Vec::with_capacity(BATCH * 64);
@@ -507,12 +509,8 @@ struct Rows {
 }
 
 impl Rows {
-    /// Adds sample `sample`'s row to its stack's (and to the totals, also for a sample
-    /// without frames).
+    /// Adds sample `sample`'s row to its stack's.
     fn add(&mut self, stack: Option<StackId>, sample: usize) {
-        for (t, v) in self.totals.iter_mut().zip(self.rows.row(sample)) {
-            *t = t.saturating_add(v);
-        }
         let Some(s) = stack else { return };
         let s = s.index();
         if self.row_of.len() <= s {
@@ -521,7 +519,9 @@ impl Rows {
         if self.row_of[s] == NONE {
             self.row_of[s] = self.stacks.len() as u32;
             self.stacks.push(s as u32);
-            self.rows.copy_row(sample, self.kept);
+            if sample != self.kept {
+                self.rows.copy_row(sample, self.kept);
+            }
             self.kept += 1;
         } else {
             self.rows.add_row(sample, self.row_of[s] as usize);
