@@ -430,3 +430,50 @@ fn filters_match_pprof() {
     }
     assert_eq!(checked, 12);
 }
+
+/// The values a real Go pair holds, multiplied past 32 bits and each sample written twice
+/// (so the decoder sums pairs across 2^31 as it merges them): every total and every
+/// function's flat and cum delta is exactly the original's times twice the factor. Values are
+/// held in 32 bits until one needs more; this is the proof that none is cut short.
+#[test]
+fn values_past_32_bits_stay_exact() {
+    use prost::Message;
+    use std::io::Read;
+    const K: i64 = 3_000_000_007;
+    let paths = [
+        testdata("go/leak/heap_001.pb.gz"),
+        testdata("go/leak/heap_004.pb.gz"),
+    ];
+    let scaled = |path: &Path| -> heapdiff::Loaded {
+        let mut raw = Vec::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap())
+            .read_to_end(&mut raw)
+            .unwrap();
+        let mut p = heapdiff::profile::proto::Profile::decode(&raw[..]).unwrap();
+        let mut twice = Vec::new();
+        for s in &mut p.sample {
+            s.value.iter_mut().for_each(|v| *v *= K);
+            twice.push(s.clone());
+            twice.push(s.clone());
+        }
+        p.sample = twice;
+        heapdiff::read(path, &p.encode_to_vec()[..]).unwrap()
+    };
+    let build = |loaded: Vec<heapdiff::Loaded>| {
+        heapdiff::series::Series::build(loaded, &Default::default()).unwrap()
+    };
+    let plain = build(paths.iter().map(|p| heapdiff::load(p).unwrap()).collect());
+    let big = build(paths.iter().map(|p| scaled(p)).collect());
+    assert!(
+        big.last().total() > i32::MAX as i64,
+        "the scaled totals pass 32 bits"
+    );
+    assert_eq!(big.base().total(), plain.base().total() * 2 * K);
+    assert_eq!(big.last().total(), plain.last().total() * 2 * K);
+    let (want, got) = (function_deltas(&plain), function_deltas(&big));
+    assert_eq!(got.len(), want.len());
+    assert!(want.len() > 3, "the pair has functions that changed");
+    for (name, (flat, cum)) in want {
+        assert_eq!(got[&name], (flat * 2 * K, cum * 2 * K), "{name}");
+    }
+}
