@@ -28,6 +28,7 @@ bench_dir=${BENCH_DIR:-target/bench-large}
 bin=${HEAPDIFF:-target/release/heapdiff}
 [ -x "$bin" ] || cargo build --release --quiet
 inferno=${INFERNO:-$(command -v inferno-flamegraph || true)}
+[ -z "$inferno" ] || [ -x "$inferno" ] || { echo "INFERNO=$inferno is not an executable" >&2; exit 2; }
 a="$corpus/go/large/heap_A.pb.gz"
 b="$corpus/go/large/heap_B.pb.gz"
 [ -f "$a" ] || { echo "no corpus at $corpus" >&2; exit 2; }
