@@ -251,8 +251,8 @@ pub(super) fn resolve(mut decoded: super::wire::Decoded) -> Result<Profile, Inpu
             "sample {i} has {n} values but the profile declares {ntypes} sample types"
         ))
     };
-    if !decoded.is_empty() && decoded.width != ntypes {
-        return Err(bad_width(1, decoded.width));
+    if !decoded.is_empty() && decoded.width() != ntypes {
+        return Err(bad_width(1, decoded.width()));
     }
     if let Some((i, n)) = decoded.ragged {
         return Err(bad_width(i, n));

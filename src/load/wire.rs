@@ -29,11 +29,9 @@ pub struct Decoded {
     pub ids: Vec<u8>,
     /// Per distinct sample, where its ids end in `ids` (each starts where the last ended).
     pub ends: Vec<u32>,
-    /// The values of every distinct sample, [`Decoded::width`] each (summed over merged
-    /// samples).
+    /// The values of every distinct sample, as many each as the first sample has (summed over
+    /// merged samples).
     pub values: Values,
-    /// How many values each sample has: as many as the first sample has.
-    pub width: usize,
     /// The first sample (numbered from one, in file order) with another number of values than
     /// the first, and its number; a profile with one is invalid, and its values are no longer
     /// kept.
@@ -43,6 +41,11 @@ pub struct Decoded {
 }
 
 impl Decoded {
+    /// How many values each sample has: as many as the first sample has.
+    pub fn width(&self) -> usize {
+        self.values.width()
+    }
+
     /// How many distinct samples.
     pub fn len(&self) -> usize {
         self.ends.len()
@@ -65,7 +68,7 @@ impl Decoded {
 
     /// The hash distinct sample `i` was merged by: its ids, seeded with its number of values.
     fn hash_of(&self, i: usize) -> u64 {
-        hash_bytes(self.ids_bytes(i), self.width as u64)
+        hash_bytes(self.ids_bytes(i), self.width() as u64)
     }
 
     /// The location ids of distinct sample `i`.
@@ -279,10 +282,9 @@ impl SampleSet {
         let o = &mut self.out;
         let (ids, values) = (&self.ids[ids], &self.values[values]);
         if o.ends.is_empty() && o.ragged.is_none() {
-            o.width = values.len();
-            o.values = Values::new(o.width);
+            o.values = Values::new(values.len());
         }
-        if values.len() != o.width || o.ragged.is_some() {
+        if values.len() != o.width() || o.ragged.is_some() {
             // An invalid profile (resolution says so); its values are not kept.
             o.ragged.get_or_insert((o.ends.len() + 1, values.len()));
             return Ok(());

@@ -149,10 +149,10 @@ impl Values {
     }
 
     /// Column `col`, row by row.
-    pub fn column(&self, col: usize) -> Box<dyn ExactSizeIterator<Item = i64> + '_> {
+    pub fn column(&self, col: usize) -> ColumnIter<'_> {
         match &self.columns[col] {
-            Column::Narrow(v) => Box::new(v.iter().map(|&n| n as i64)),
-            Column::Wide(v) => Box::new(v.iter().copied()),
+            Column::Narrow(v) => ColumnIter::Narrow(v.iter()),
+            Column::Wide(v) => ColumnIter::Wide(v.iter()),
         }
     }
 
@@ -228,10 +228,7 @@ impl Values {
 
     /// Sum of column `col` (saturating, as pprof's totals never wrap in heapdiff).
     pub fn total(&self, col: usize) -> i64 {
-        match &self.columns[col] {
-            Column::Narrow(v) => v.iter().fold(0i64, |a, &x| a.saturating_add(x as i64)),
-            Column::Wide(v) => v.iter().fold(0i64, |a, &x| a.saturating_add(x)),
-        }
+        self.column(col).fold(0i64, |a, x| a.saturating_add(x))
     }
 
     /// Every row, one after another (`width` values each).
@@ -239,6 +236,43 @@ impl Values {
         (0..self.rows).flat_map(|r| self.row(r)).collect()
     }
 }
+
+/// The values of one column, row by row, whatever its width.
+#[derive(Clone, Debug)]
+pub enum ColumnIter<'a> {
+    /// A column still in 32 bits.
+    Narrow(std::slice::Iter<'a, i32>),
+    /// A column widened to 64 bits.
+    Wide(std::slice::Iter<'a, i64>),
+}
+
+impl Iterator for ColumnIter<'_> {
+    type Item = i64;
+
+    #[inline]
+    fn next(&mut self) -> Option<i64> {
+        match self {
+            ColumnIter::Narrow(it) => it.next().map(|&n| n as i64),
+            ColumnIter::Wide(it) => it.next().copied(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            ColumnIter::Narrow(it) => it.size_hint(),
+            ColumnIter::Wide(it) => it.size_hint(),
+        }
+    }
+
+    fn fold<B, F: FnMut(B, i64) -> B>(self, init: B, mut f: F) -> B {
+        match self {
+            ColumnIter::Narrow(it) => it.fold(init, |a, &n| f(a, n as i64)),
+            ColumnIter::Wide(it) => it.fold(init, |a, &n| f(a, n)),
+        }
+    }
+}
+
+impl ExactSizeIterator for ColumnIter<'_> {}
 
 #[cfg(test)]
 mod tests {

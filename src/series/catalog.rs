@@ -180,6 +180,11 @@ pub struct Catalog {
 
 const NONE: u32 = u32::MAX;
 
+/// The hash stack `e` was interned by (its frames' bytes).
+fn stack_hash(stacks: &Seqs, e: u32) -> u64 {
+    hash_bytes(stacks.encoded(e as usize), 0)
+}
+
 /// One profile's values, indexed by [`StackId`].
 #[derive(Clone, Debug, Default)]
 pub struct StackValues {
@@ -389,7 +394,7 @@ impl Catalog {
             h,
             new,
             |e| stacks.encoded(e as usize) == encoded,
-            |e| hash_bytes(stacks.encoded(e as usize), 0),
+            |e| stack_hash(stacks, e),
         ) {
             Some(e) => Ok(StackId(e)),
             None => {
@@ -436,9 +441,8 @@ impl Catalog {
         let mut scratch: Vec<u8> = Vec::with_capacity(BATCH * 64);
         let mut pending: Vec<(usize, u64, usize)> = Vec::with_capacity(BATCH);
         let stacks = &self.stacks;
-        self.stack_index.reserve(p.num_samples(), |e| {
-            hash_bytes(stacks.encoded(e as usize), 0)
-        });
+        self.stack_index
+            .reserve(p.num_samples(), |e| stack_hash(stacks, e));
         let mut i = 0;
         while i < p.num_samples() {
             scratch.clear();
