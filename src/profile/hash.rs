@@ -181,6 +181,32 @@ impl HashIndex {
         }
     }
 
+    /// The entry equal to the key (per `eq`) with this hash, if there is one. Reads only, so
+    /// several threads can look up in one index at once.
+    #[inline]
+    pub fn find(&self, hash: u64, mut eq: impl FnMut(u32) -> bool) -> Option<u32> {
+        let cap = self.slots.len();
+        if cap == 0 {
+            return None;
+        }
+        let h = Self::fold(hash);
+        let (tag, mask) = (self.tag(h), self.entry_mask());
+        let mut i = Self::home(h, cap);
+        loop {
+            let s = self.slots[i];
+            if s == 0 {
+                return None;
+            }
+            if s & !mask == tag && eq((s & mask) - 1) {
+                return Some((s & mask) - 1);
+            }
+            i += 1;
+            if i == cap {
+                i = 0;
+            }
+        }
+    }
+
     /// The entry equal to the key (per `eq`) with this hash, else records `new` for it and
     /// returns `None`. `new` is the number of entries so far (entries are numbered in order)
     /// and less than `u32::MAX`; `rehash` is as for [`HashIndex::reserve`].
@@ -265,6 +291,10 @@ impl HashIndex {
 mod tests {
     use super::*;
 
+    fn distinct_has(keys: &[u64], k: u64) -> bool {
+        keys.contains(&k)
+    }
+
     #[test]
     fn index_finds_what_it_holds() {
         let keys: Vec<u64> = (0..10_000u64).map(|k| k * 31 % 7919).collect();
@@ -283,6 +313,14 @@ mod tests {
                 Some(e) => assert_eq!(entries[e as usize], k),
                 None => entries.push(k),
             }
+        }
+        // Looking up without inserting finds every key held, and nothing else.
+        for k in 0..8000u64 {
+            let got = idx.find(k % 97, |e| entries[e as usize] == k);
+            assert_eq!(
+                got.map(|e| entries[e as usize]),
+                distinct_has(&keys, k).then_some(k)
+            );
         }
         let distinct: std::collections::HashSet<u64> = keys.iter().copied().collect();
         assert_eq!(entries.len(), distinct.len());

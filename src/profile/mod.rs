@@ -24,7 +24,7 @@ use std::fmt;
 
 pub use producer::Producer;
 pub use seqs::{Seq, Seqs};
-pub use values::Values;
+pub use values::{DROP, Values};
 
 /// How the comment of a delta profile heapdiff writes (`diff --format pprof`) begins; such a
 /// profile is refused as a snapshot.

@@ -69,6 +69,34 @@ impl Column {
         }
     }
 
+    /// Sums rows into the rows `into` names, in place (see [`Values::gather`]); from row
+    /// `from` on, in a column that had to widen at that row.
+    fn gather(&mut self, into: &[u32], mut from: usize, mut kept: usize) {
+        if let Column::Narrow(v) = self {
+            match gather_narrow(v, into, from, kept) {
+                Ok(()) => return,
+                Err((at, k)) => {
+                    (from, kept) = (at, k);
+                    self.widen();
+                }
+            }
+        }
+        if let Column::Wide(v) = self {
+            for (i, &t) in into.iter().enumerate().skip(from) {
+                if t == DROP {
+                    continue;
+                }
+                let t = t as usize;
+                if t == kept {
+                    v[t] = v[i];
+                    kept += 1;
+                } else {
+                    v[t] = v[t].saturating_add(v[i]);
+                }
+            }
+        }
+    }
+
     fn truncate(&mut self, rows: usize) {
         match self {
             Column::Narrow(v) => v.truncate(rows),
@@ -208,6 +236,32 @@ impl Values {
         }
     }
 
+    /// Sums every row into the row `into` names for it, in place, and keeps those rows only:
+    /// row `i` goes to row `into[i]`, or nowhere when that is [`DROP`]. The targets are new
+    /// rows numbered in order of first appearance (the first row kept goes to 0, the next
+    /// target not seen before is 1, and so on), so a row is never summed into before it is
+    /// read. Column by column: each pass reads the rows in order and writes within the rows
+    /// kept, which stay in the caches far better than every column of a row at once.
+    pub fn gather(&mut self, into: &[u32]) {
+        assert_eq!(
+            into.len(),
+            self.rows,
+            "a target for each of {} rows",
+            self.rows
+        );
+        let mut kept = 0;
+        for &t in into {
+            if t != DROP {
+                assert!(t as usize <= kept, "row {t} before rows 0..{kept}");
+                kept = kept.max(t as usize + 1);
+            }
+        }
+        for c in &mut self.columns {
+            c.gather(into, 0, 0);
+        }
+        self.truncate(kept);
+    }
+
     /// Keeps the first `rows` rows.
     pub fn truncate(&mut self, rows: usize) {
         if rows < self.rows {
@@ -226,6 +280,19 @@ impl Values {
         self.columns.iter_mut().for_each(|c| c.reserve(rows));
     }
 
+    /// The bytes the values take (as stored: 4 a value in a narrow column, 8 in a wide one).
+    pub fn bytes(&self) -> usize {
+        let per_row: usize = self
+            .columns
+            .iter()
+            .map(|c| match c {
+                Column::Narrow(_) => 4,
+                Column::Wide(_) => 8,
+            })
+            .sum();
+        per_row * self.rows
+    }
+
     /// Sum of column `col` (saturating, as pprof's totals never wrap in heapdiff).
     pub fn total(&self, col: usize) -> i64 {
         self.column(col).fold(0i64, |a, x| a.saturating_add(x))
@@ -235,6 +302,36 @@ impl Values {
     pub fn to_rows(&self) -> Vec<i64> {
         (0..self.rows).flat_map(|r| self.row(r)).collect()
     }
+}
+
+/// A row [`Values::gather`] drops.
+pub const DROP: u32 = u32::MAX;
+
+/// [`Column::gather`] on a narrow column from row `from`, `kept` rows kept so far; at a sum
+/// that does not fit in 32 bits, stops before that row and says where it stopped.
+#[inline]
+fn gather_narrow(
+    v: &mut [i32],
+    into: &[u32],
+    from: usize,
+    mut kept: usize,
+) -> Result<(), (usize, usize)> {
+    for (i, &t) in into.iter().enumerate().skip(from) {
+        if t == DROP {
+            continue;
+        }
+        let t = t as usize;
+        if t == kept {
+            v[t] = v[i];
+            kept += 1;
+        } else {
+            match v[t].checked_add(v[i]) {
+                Some(x) => v[t] = x,
+                None => return Err((i, kept)),
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The values of one column, row by row, whatever its width.
@@ -311,6 +408,39 @@ mod tests {
         w.push_row_of(&v, 0);
         w.add_row_of(0, &v, 0);
         assert_eq!(w.to_rows(), vec![8, 80]);
+    }
+
+    #[test]
+    fn rows_gather_in_place_and_widen_on_the_way() {
+        let big = i32::MAX as i64;
+        let mut v = Values::from_rows(2, &[1, big, 2, 5, 3, big, 4, 7, 5, 1]);
+        // Rows 0 and 2 into 0, row 1 dropped, row 3 into 1, row 4 into 0.
+        v.gather(&[0, DROP, 0, 1, 0]);
+        assert_eq!(v.to_rows(), vec![9, 2 * big + 1, 4, 7]);
+        assert!(matches!(v.columns[0], Column::Narrow(_)));
+        assert!(matches!(v.columns[1], Column::Wide(_)));
+        // The same as row-by-row copying and adding.
+        let flat: Vec<i64> = (0..40).map(|x| x * 7 % 13 - 6).collect();
+        let into: Vec<u32> = vec![
+            0, 1, 0, DROP, 2, 1, 3, 0, 2, 4, DROP, 1, 5, 5, 0, 6, 2, 7, 0, 1,
+        ];
+        let mut want = Values::from_rows(2, &flat);
+        let mut kept = 0;
+        for (i, &t) in into.iter().enumerate() {
+            if t == DROP {
+                continue;
+            }
+            if t as usize == kept {
+                want.copy_row(i, kept);
+                kept += 1;
+            } else {
+                want.add_row(i, t as usize);
+            }
+        }
+        want.truncate(kept);
+        let mut got = Values::from_rows(2, &flat);
+        got.gather(&into);
+        assert_eq!(got, want);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use super::names::{short_name, strip_rust_hash};
 use crate::profile::hash::{HashIndex, hash_bytes};
 use crate::profile::seqs::{self, Full, Seq, Seqs};
-use crate::profile::{Profile, Values};
+use crate::profile::{DROP, Profile, Values};
 
 macro_rules! id {
     ($(#[$doc:meta])* $name:ident) => {
@@ -408,58 +408,68 @@ impl Catalog {
     /// error only when the stacks of all profiles pass what heapdiff can hold. The values are
     /// taken from `p` (its rows become the stacks' rows in place) and `p.values` is left
     /// empty.
-    ///
-    /// Samples are interned a batch at a time: the stack table of a large profile is far
-    /// larger than the caches, and touching a batch's slots together lets their misses overlap.
     pub fn add_profile(&mut self, p: &mut Profile) -> Result<AllValues, Full> {
-        const BATCH: usize = 32;
         let (lf, lr) = self.location_frames(p);
-        // Most locations are one frame whose id is one byte: that byte, else 256.
-        let one: Vec<u16> = lr
-            .iter()
-            .map(|&(a, b)| {
-                if b == a + 1 {
-                    lf[a as usize] as u16
-                } else {
-                    256
-                }
-            })
-            .collect();
+        let tr = Translation::new(&lf, &lr);
         let n = p.sample_types.len();
         // Every sample counts, also one without frames; in sample order, as pprof sums.
         let totals = (0..n).map(|t| p.values.total(t)).collect();
-        // Rows for this profile's stacks only: memory follows what it holds, never the stacks
-        // other profiles added times this profile's number of sample types.
-        let mut vals = Rows {
-            rows: std::mem::take(&mut p.values),
-            kept: 0,
-            stacks: Vec::with_capacity(p.num_samples()),
-            row_of: Vec::new(),
+        // Per sample, its stack: those the catalogue already holds looked up on every core at
+        // once, then the rest added on this thread, in sample order (so stack ids do not depend
+        // on how threads run).
+        let mut stack_of = self.known_stacks(p, &tr);
+        self.add_unknown(p, &tr, &mut stack_of)?;
+        // Rows for this profile's stacks only, numbered in order of their first samples: memory
+        // follows what it holds, never the stacks other profiles added times this profile's
+        // number of sample types. Each sample's stack is overwritten with its row.
+        let mut row_of = vec![NONE; self.stacks.len()];
+        let mut stacks = Vec::new();
+        for t in stack_of.iter_mut().filter(|t| **t != DROP) {
+            let r = &mut row_of[*t as usize];
+            if *r == NONE {
+                *r = stacks.len() as u32;
+                stacks.push(*t);
+            }
+            *t = *r;
+        }
+        let mut values = std::mem::take(&mut p.values);
+        values.gather(&stack_of);
+        values.shrink_to_fit();
+        Ok(AllValues {
+            ntypes: n,
+            stacks,
+            rows: values,
             totals,
-        };
+        })
+    }
+
+    /// Interns the stacks of the samples of `p` whose stack is `NONE` in `stack_of`, in sample
+    /// order, and writes each one's id there ([`DROP`] for a sample without frames).
+    ///
+    /// Samples are interned a batch at a time: the stack table of a large profile is far
+    /// larger than the caches, and touching a batch's slots together lets their misses overlap.
+    fn add_unknown(
+        &mut self,
+        p: &Profile,
+        tr: &Translation<'_>,
+        stack_of: &mut [u32],
+    ) -> Result<(), Full> {
         // The batch: every pending sample's frames, with its end, hash and sample index.
         let mut scratch: Vec<u8> = Vec::with_capacity(BATCH * 64);
         let mut pending: Vec<(usize, u64, usize)> = Vec::with_capacity(BATCH);
         let stacks = &self.stacks;
-        self.stack_index
-            .reserve(p.num_samples(), |e| stack_hash(stacks, e));
+        let unknown = stack_of.iter().filter(|&&k| k == NONE).count();
+        self.stack_index.reserve(unknown, |e| stack_hash(stacks, e));
         let mut i = 0;
-        while i < p.num_samples() {
+        while i < stack_of.len() {
             scratch.clear();
             pending.clear();
-            while pending.len() < BATCH && i < p.num_samples() {
-                let start = scratch.len();
-                for l in p.sample_locations(i) {
-                    let b = one[l as usize];
-                    if b < 256 {
-                        scratch.push(b as u8);
-                    } else {
-                        let (a, b) = lr[l as usize];
-                        scratch.extend_from_slice(&lf[a as usize..b as usize]);
-                    }
+            while pending.len() < BATCH && i < stack_of.len() {
+                if stack_of[i] == NONE {
+                    let start = scratch.len();
+                    tr.frames(p, i, &mut scratch);
+                    pending.push((scratch.len(), hash_bytes(&scratch[start..], 0), i));
                 }
-                let h = hash_bytes(&scratch[start..], 0);
-                pending.push((scratch.len(), h, i));
                 i += 1;
             }
             // Two rounds of touching: the slots, then the stacks the slots point to (a later
@@ -479,56 +489,122 @@ impl Catalog {
             std::hint::black_box(touched);
             let mut start = 0;
             for &(end, h, sample) in &pending {
-                let stack = if end > start {
-                    Some(self.intern_stack(&scratch[start..end], h)?)
+                stack_of[sample] = if end > start {
+                    self.intern_stack(&scratch[start..end], h)?.0
                 } else {
-                    None
+                    DROP
                 };
-                vals.add(stack, sample);
                 start = end;
             }
         }
-        vals.rows.truncate(vals.stacks.len());
-        vals.rows.shrink_to_fit();
-        Ok(AllValues {
-            ntypes: n,
-            stacks: vals.stacks,
-            rows: vals.rows,
-            totals: vals.totals,
-        })
+        Ok(())
+    }
+
+    /// Per sample of `p`, the stack the catalogue already holds for it (`NONE` when it holds
+    /// none, or the sample has no frames), looked up in parallel, the samples split in as many
+    /// runs as there are cores. All `NONE` when that would not pay: one core, an empty
+    /// catalogue (the first profile), or few samples. Lookups only read, so the result does not
+    /// depend on how the threads run.
+    fn known_stacks(&self, p: &Profile, tr: &Translation<'_>) -> Vec<u32> {
+        let n = p.num_samples();
+        let mut known = vec![NONE; n];
+        let threads = std::thread::available_parallelism()
+            .map(|t| t.get())
+            .unwrap_or(1)
+            .min(MAX_THREADS);
+        if self.stack_index.is_empty() || n < PARALLEL_LOOKUP_MIN || threads < 2 {
+            return known;
+        }
+        let per = n.div_ceil(threads);
+        std::thread::scope(|s| {
+            let mut runs = known.chunks_mut(per).enumerate();
+            let mine = runs.next();
+            for (k, out) in runs {
+                s.spawn(move || self.look_up(p, tr, k * per, out));
+            }
+            if let Some((_, out)) = mine {
+                self.look_up(p, tr, 0, out);
+            }
+        });
+        known
+    }
+
+    /// Looks up samples `first..first + out.len()` of `p` into `out`, a batch at a time (see
+    /// [`Catalog::add_profile`]).
+    fn look_up(&self, p: &Profile, tr: &Translation<'_>, first: usize, out: &mut [u32]) {
+        let mut scratch: Vec<u8> = Vec::with_capacity(BATCH * 64);
+        let mut pending: Vec<(usize, u64)> = Vec::with_capacity(BATCH);
+        for (b, outs) in out.chunks_mut(BATCH).enumerate() {
+            scratch.clear();
+            pending.clear();
+            let at = first + b * BATCH;
+            for i in at..at + outs.len() {
+                tr.frames(p, i, &mut scratch);
+                let start = pending.last().map_or(0, |p| p.0);
+                pending.push((scratch.len(), hash_bytes(&scratch[start..], 0)));
+            }
+            self.stack_index.touch_all(pending.iter().map(|p| p.1));
+            let mut start = 0;
+            for (o, &(end, h)) in outs.iter_mut().zip(&pending) {
+                let frames = &scratch[start..end];
+                if !frames.is_empty() {
+                    let stacks = &self.stacks;
+                    if let Some(e) = self
+                        .stack_index
+                        .find(h, |e| stacks.encoded(e as usize) == frames)
+                    {
+                        *o = e;
+                    }
+                }
+                start = end;
+            }
+        }
     }
 }
 
-/// One profile's values per stack as [`Catalog::add_profile`] gathers them: the profile's
-/// rows (one per sample) are turned into rows per stack in place, in sample order. A stack's
-/// row is never after the row of the sample being added, so no row is overwritten before it
-/// is read.
-struct Rows {
-    rows: Values,
-    /// Rows per stack so far (the first `kept` rows of `rows`).
-    kept: usize,
-    stacks: Vec<u32>,
-    row_of: Vec<u32>,
-    totals: Vec<i64>,
+/// Samples are looked up and interned a batch at a time (see [`Catalog::add_unknown`]).
+const BATCH: usize = 32;
+/// Profiles with fewer samples are looked up on one thread: starting threads would cost more.
+const PARALLEL_LOOKUP_MIN: usize = 1 << 15;
+/// At most this many threads look up one profile's stacks (the lookups are bound by memory).
+const MAX_THREADS: usize = 8;
+
+/// How one profile's locations become the catalogue's frames.
+struct Translation<'a> {
+    /// Every location's frames, inner first, as varints.
+    flat: &'a [u8],
+    /// Each location's frames in `flat`.
+    ranges: &'a [(u32, u32)],
+    /// Most locations are one frame whose id is one byte: that byte, else 256.
+    one: Vec<u16>,
 }
 
-impl Rows {
-    /// Adds sample `sample`'s row to its stack's.
-    fn add(&mut self, stack: Option<StackId>, sample: usize) {
-        let Some(s) = stack else { return };
-        let s = s.index();
-        if self.row_of.len() <= s {
-            self.row_of.resize(s + 1, NONE);
-        }
-        if self.row_of[s] == NONE {
-            self.row_of[s] = self.stacks.len() as u32;
-            self.stacks.push(s as u32);
-            if sample != self.kept {
-                self.rows.copy_row(sample, self.kept);
+impl<'a> Translation<'a> {
+    fn new(flat: &'a [u8], ranges: &'a [(u32, u32)]) -> Self {
+        let one = ranges
+            .iter()
+            .map(|&(a, b)| {
+                if b == a + 1 {
+                    flat[a as usize] as u16
+                } else {
+                    256
+                }
+            })
+            .collect();
+        Translation { flat, ranges, one }
+    }
+
+    /// Appends the frames of sample `i` of `p` to `out`, leaf first.
+    #[inline]
+    fn frames(&self, p: &Profile, i: usize, out: &mut Vec<u8>) {
+        for l in p.sample_locations(i) {
+            let b = self.one[l as usize];
+            if b < 256 {
+                out.push(b as u8);
+            } else {
+                let (a, b) = self.ranges[l as usize];
+                out.extend_from_slice(&self.flat[a as usize..b as usize]);
             }
-            self.kept += 1;
-        } else {
-            self.rows.add_row(sample, self.row_of[s] as usize);
         }
     }
 }
