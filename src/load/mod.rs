@@ -320,7 +320,8 @@ fn finish(
     };
     // pprof prunes allocator frames on load; after that, samples with the same stack can be
     // summed (heapdiff keeps no labels), which makes every later stage cheaper. profile.proto
-    // samples were merged as they were read, so only pruning can make new duplicates.
+    // samples were merged as they were read when they repeat often, so only pruning can make
+    // many new duplicates (the catalogue sums the few left).
     let needs_merge =
         !profile.drop_frames.is_empty() || profile.format != crate::profile::SourceFormat::Proto;
     let warnings = crate::profile::prune::apply_profile_rules(&mut profile)

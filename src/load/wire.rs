@@ -3,7 +3,7 @@
 //! The message is read field by field from any reader (the gzip decoder, a file), so memory
 //! follows what the profile holds, never its raw size: samples, most of a heap profile, are
 //! decoded as they arrive into flat arrays, and samples with the same location ids are merged
-//! on the spot. Every other field is decoded with the prost messages in
+//! once the profile shows it repeats them (see `SampleSet`). Every other field is decoded with the prost messages in
 //! [`crate::profile::proto`]. No capacity is reserved from a count or length the file claims.
 //! The result is the same as `proto::Profile::decode` (a unit test checks this on real
 //! files).
@@ -19,13 +19,14 @@ use crate::profile::proto;
 use crate::profile::seqs::encode_u64;
 
 /// The top-level message. Samples are decoded as they are read, and samples with the same
-/// location ids are merged on the spot, so memory follows the distinct stacks, not the samples
-/// a file holds (or claims).
+/// location ids are merged once they repeat often, so memory follows the distinct stacks, not
+/// the samples a file holds (or claims). A sample may still repeat one before it (a file that
+/// repeats few); the catalogue sums them.
 #[derive(Default, Debug)]
 pub struct Decoded {
     /// Everything but `sample`.
     pub header: proto::Profile,
-    /// The location ids of every distinct sample as canonical varints, concatenated.
+    /// The location ids of every sample kept as canonical varints, concatenated.
     pub ids: Vec<u8>,
     /// Per distinct sample, where its ids end in `ids` (each starts where the last ended).
     pub ends: Vec<u32>,
@@ -226,14 +227,32 @@ fn stream_sub<M: Message + Default>(
     })
 }
 
-/// Merges samples with identical location ids (and as many values) as they are read.
+/// Keeps the samples as they are read, merging those with identical location ids (and as many
+/// values) once the profile shows it repeats many.
+///
+/// Most producers write a stack once, or a few times (Go writes one sample per stack and
+/// allocation size, and a third of a small Go heap profile's samples can repeat one before
+/// them; on a large one, almost none do). Merging as they are read is then a hash table the
+/// size of the profile that finds little: so the samples are kept as they come, each one's hash
+/// checked against a small table of recent hashes. When more than half of them repeat, or more
+/// than [`KEPT_UNMERGED`] bytes are kept, merging starts: everything kept so far is merged
+/// once, and every later sample as it arrives. So a file of repeated samples (a million copies
+/// of one stack) costs what its distinct samples do, and a profile whose repeats slip past the
+/// recent hashes costs at most that many bytes more. The catalogue sums any repeats left, so the
+/// numbers are the same either way.
 ///
 /// Samples are decoded into a small batch and merged a batch at a time: the hash table of a
 /// large profile is far larger than the caches, and touching a batch's slots together lets
 /// their cache misses overlap.
 #[derive(Default)]
 struct SampleSet {
-    index: HashIndex,
+    /// Present once merging: the distinct samples so far.
+    index: Option<HashIndex>,
+    /// The hashes of recent samples, by their high bits (while not merging).
+    recent: Vec<u64>,
+    /// Samples checked against `recent`, and how many of them matched a hash there.
+    checked: usize,
+    repeats: usize,
     out: Decoded,
     /// The batch: ids and values of each pending sample, with its ends and hash.
     ids: Vec<u8>,
@@ -242,6 +261,14 @@ struct SampleSet {
 }
 
 const BATCH: usize = 32;
+/// How many recent sample hashes are kept to notice repeats (a power of two).
+const RECENT: usize = 4096;
+/// How often (in samples) to ask whether to start merging.
+const CHECK_EVERY: usize = 1024;
+/// Merging starts when more than one sample in this many repeats one before it.
+const REPEATS: usize = 2;
+/// Bytes of samples (ids, ends and values) kept before merging starts regardless.
+const KEPT_UNMERGED: usize = 256 << 20;
 
 impl SampleSet {
     fn add(&mut self, body: &[u8]) -> Result<(), DecodeError> {
@@ -256,16 +283,106 @@ impl SampleSet {
         Ok(())
     }
 
-    fn flush(&mut self) -> Result<(), DecodeError> {
+    /// Whether to start merging before keeping a sample hashed to `key`: checked every
+    /// [`CHECK_EVERY`] samples, when more than one in [`REPEATS`] of those kept looked like
+    /// one kept before, or enough bytes are kept.
+    fn should_merge(&mut self, key: u64) -> bool {
+        if self.recent.is_empty() {
+            self.recent = vec![0; RECENT];
+        }
+        // The high bits choose the slot: the hash's low bits depend on the last word alone.
+        let slot = &mut self.recent[(key >> (64 - RECENT.trailing_zeros())) as usize];
+        self.repeats += (*slot == key) as usize;
+        *slot = key;
+        self.checked += 1;
+        if self.checked % CHECK_EVERY != 0 {
+            return false;
+        }
         let o = &self.out;
-        self.index
-            .reserve(self.pending.len(), |e| o.hash_of(e as usize));
-        self.index.touch_all(self.pending.iter().map(|p| p.2));
-        let (mut i0, mut v0) = (0, 0);
-        for k in 0..self.pending.len() {
-            let (i1, v1, key) = self.pending[k];
-            self.merge(i0..i1, v0..v1, key)?;
-            (i0, v0) = (i1, v1);
+        let kept = o.ids.len() + 4 * o.ends.len() + o.values.bytes();
+        self.repeats * REPEATS > self.checked || kept > KEPT_UNMERGED
+    }
+
+    /// Merges the samples kept so far, in place (the first of each set of repeats stays, in
+    /// file order, the later ones' values summed into it), and every later one as it arrives.
+    #[cold]
+    fn start_merging(&mut self) {
+        let o = &mut self.out;
+        let n = o.len();
+        let mut index = HashIndex::new();
+        index.reserve(n, |_| 0);
+        let seed = o.width() as u64;
+        // Sample `i`'s row among those kept, for the values.
+        let mut into = Vec::with_capacity(n);
+        let (mut read, mut written, mut kept) = (0, 0, 0);
+        for i in 0..n {
+            let end = o.ends[i] as usize;
+            let ids = &o.ids[read..end];
+            let (ids_so_far, ends_so_far) = (&o.ids, &o.ends[..kept]);
+            let entry = |e: u32| {
+                let e = e as usize;
+                let start = if e == 0 {
+                    0
+                } else {
+                    ends_so_far[e - 1] as usize
+                };
+                &ids_so_far[start..ends_so_far[e] as usize]
+            };
+            match index.find_or_insert(
+                hash_bytes(ids, seed),
+                kept as u32,
+                |e| entry(e) == ids,
+                |e| hash_bytes(entry(e), seed),
+            ) {
+                Some(e) => into.push(e),
+                None => {
+                    // Moved down over the repeats dropped before it (never past its own start).
+                    o.ids.copy_within(read..end, written);
+                    written += end - read;
+                    o.ends[kept] = written as u32;
+                    into.push(kept as u32);
+                    kept += 1;
+                }
+            }
+            read = end;
+        }
+        o.ids.truncate(written);
+        o.ends.truncate(kept);
+        o.values.gather(&into);
+        self.index = Some(index);
+        self.recent = Vec::new();
+    }
+
+    fn flush(&mut self) -> Result<(), DecodeError> {
+        let mut k = 0;
+        if self.index.is_none() {
+            let (mut i0, mut v0) = (0, 0);
+            while k < self.pending.len() {
+                let (i1, v1, key) = self.pending[k];
+                if self.should_merge(key) {
+                    self.start_merging();
+                    break;
+                }
+                let (ids, values) = (&self.ids[i0..i1], &self.values[v0..v1]);
+                Self::merge_into(&mut self.out, None, ids, values, key)?;
+                (i0, v0) = (i1, v1);
+                k += 1;
+            }
+        }
+        if let Some(index) = &mut self.index {
+            let o = &self.out;
+            index.reserve(self.pending.len() - k, |e| o.hash_of(e as usize));
+            index.touch_all(self.pending[k..].iter().map(|p| p.2));
+            let (mut i0, mut v0) = match k {
+                0 => (0, 0),
+                k => (self.pending[k - 1].0, self.pending[k - 1].1),
+            };
+            for k in k..self.pending.len() {
+                let (i1, v1, key) = self.pending[k];
+                let (ids, values) = (&self.ids[i0..i1], &self.values[v0..v1]);
+                Self::merge_into(&mut self.out, self.index.as_mut(), ids, values, key)?;
+                (i0, v0) = (i1, v1);
+            }
         }
         self.pending.clear();
         self.ids.clear();
@@ -273,14 +390,15 @@ impl SampleSet {
         Ok(())
     }
 
-    fn merge(
-        &mut self,
-        ids: std::ops::Range<usize>,
-        values: std::ops::Range<usize>,
+    /// Adds a sample to `o`: summed into the one with the same ids when `index` finds it, else
+    /// kept as a new one.
+    fn merge_into(
+        o: &mut Decoded,
+        index: Option<&mut HashIndex>,
+        ids: &[u8],
+        values: &[i64],
         key: u64,
     ) -> Result<(), DecodeError> {
-        let o = &mut self.out;
-        let (ids, values) = (&self.ids[ids], &self.values[values]);
         if o.ends.is_empty() && o.ragged.is_none() {
             o.values = Values::new(values.len());
         }
@@ -293,15 +411,17 @@ impl SampleSet {
             .ok()
             .filter(|&n| n < u32::MAX)
             .ok_or_else(|| err("more distinct samples than heapdiff can hold"))?;
-        let found = self.index.find_or_insert(
-            key,
-            new,
-            |e| o.ids_bytes(e as usize) == ids,
-            |e| o.hash_of(e as usize),
-        );
-        if let Some(e) = found {
-            o.values.add_to_row(e as usize, values);
-            return Ok(());
+        if let Some(index) = index {
+            let found = index.find_or_insert(
+                key,
+                new,
+                |e| o.ids_bytes(e as usize) == ids,
+                |e| o.hash_of(e as usize),
+            );
+            if let Some(e) = found {
+                o.values.add_to_row(e as usize, values);
+                return Ok(());
+            }
         }
         let end = u32::try_from(o.ids.len() + ids.len())
             .map_err(|_| err("more stack frames than heapdiff can hold"))?;
@@ -532,9 +652,16 @@ mod tests {
                     *d += v;
                 }
             }
-            let mine: BTreeMap<Vec<u64>, Vec<i64>> = (0..got.len())
-                .map(|i| (got.ids_of(i).collect::<Vec<u64>>(), got.values_of(i)))
-                .collect();
+            // Samples kept as read may repeat: summed by their ids, they are the same.
+            let mut mine: BTreeMap<Vec<u64>, Vec<i64>> = BTreeMap::new();
+            for i in 0..got.len() {
+                let e = mine
+                    .entry(got.ids_of(i).collect())
+                    .or_insert_with(|| vec![0; got.width()]);
+                for (d, v) in e.iter_mut().zip(got.values_of(i)) {
+                    *d += v;
+                }
+            }
             assert_eq!(mine, merged, "{rel}");
         }
     }
@@ -553,20 +680,18 @@ mod tests {
     #[test]
     fn ids_are_kept_canonical_however_written() {
         // Sample 1: ids 1, 300 packed; sample 2: the same ids unpacked, 300 padded to three
-        // bytes; both with one value. They are one sample with the values summed.
+        // bytes; both with one value. Their ids are the same bytes.
         let s1 = [0x0a, 0x03, 0x01, 0xac, 0x02, 0x10, 0x05];
         let s2 = [0x08, 0x01, 0x08, 0xac, 0x82, 0x00, 0x10, 0x07];
         let mut set = SampleSet::default();
         set.add(&s1).unwrap();
         set.add(&s2).unwrap();
-        let set = SampleSet {
-            out: set.finish().unwrap(),
-            ..Default::default()
-        };
-        assert_eq!(set.out.len(), 1);
-        assert_eq!(set.out.ids_of(0).collect::<Vec<_>>(), vec![1, 300]);
-        assert_eq!(set.out.values.to_rows(), vec![12]);
-        assert_eq!(set.out.samples_in_file, 2);
+        let out = set.finish().unwrap();
+        assert_eq!(out.len(), 2);
+        assert_eq!(out.ids_bytes(0), out.ids_bytes(1));
+        assert_eq!(out.ids_of(0).collect::<Vec<_>>(), vec![1, 300]);
+        assert_eq!(out.values.to_rows(), vec![5, 7]);
+        assert_eq!(out.samples_in_file, 2);
         // An id overflowing 64 bits, or cut short inside a packed run, is an error.
         let mut set = SampleSet::default();
         assert!(set.add(&[0x0a, 0x02, 0x80, 0x80]).is_err());
@@ -574,6 +699,74 @@ mod tests {
         long.extend_from_slice(&[0xff; 9]);
         long.push(0x7f);
         assert!(set.add(&long).is_err());
+    }
+
+    /// A sample with ids `ids` and values `values`, as profile.proto writes it.
+    fn sample(ids: &[u64], values: &[u64]) -> Vec<u8> {
+        let packed = |field: u8, xs: &[u64]| {
+            let mut body = Vec::new();
+            xs.iter().for_each(|&x| encode_u64(x, &mut body));
+            let mut out = vec![field << 3 | 2];
+            encode_u64(body.len() as u64, &mut out);
+            out.extend(body);
+            out
+        };
+        let mut out = packed(1, ids);
+        out.extend(packed(2, values));
+        out
+    }
+
+    #[test]
+    fn samples_are_merged_once_they_repeat_often() {
+        // Distinct samples, and a few repeats, are kept as they come.
+        let mut set = SampleSet::default();
+        for i in 0..10_000u64 {
+            set.add(&sample(&[i % 9_000 + 1, 7], &[1, i])).unwrap();
+        }
+        let out = set.finish().unwrap();
+        assert_eq!((out.len(), out.samples_in_file), (10_000, 10_000));
+        // Most samples repeating: merged, the first ones kept too, the values summed in order.
+        let mut set = SampleSet::default();
+        for i in 0..100_000u64 {
+            set.add(&sample(&[i % 3 + 1, 7], &[1, i])).unwrap();
+        }
+        let out = set.finish().unwrap();
+        assert_eq!((out.len(), out.samples_in_file), (3, 100_000));
+        let sums: Vec<i64> = (0..3)
+            .map(|k| (0..100_000).filter(|i| i % 3 == k).sum())
+            .collect();
+        for k in 0..3 {
+            assert_eq!(out.ids_of(k as usize).collect::<Vec<_>>(), vec![k + 1, 7]);
+            assert_eq!(
+                out.values_of(k as usize),
+                vec![33_333 + (k == 0) as i64, sums[k as usize]]
+            );
+        }
+    }
+
+    #[test]
+    fn merging_in_place_keeps_first_appearances_and_sums() {
+        // Stacks of one to seven frames, ids past one byte, the first 1,000 samples distinct
+        // and the rest repeats of them: merged in place when the repeats show, the same
+        // samples and sums as merging by hand.
+        let stack =
+            |i: u64| -> Vec<u64> { (0..i % 7 + 1).map(|f| 1 + (i * 131 + f) % 400).collect() };
+        let mut set = SampleSet::default();
+        let mut want: Vec<(Vec<u64>, i64)> = Vec::new();
+        for n in 0..20_000u64 {
+            let i = if n < 1_000 { n } else { n * 7 % 1_000 };
+            let ids = stack(i);
+            set.add(&sample(&ids, &[n])).unwrap();
+            match want.iter_mut().find(|(w, _)| *w == ids) {
+                Some((_, v)) => *v += n as i64,
+                None => want.push((ids, n as i64)),
+            }
+        }
+        let out = set.finish().unwrap();
+        let got: Vec<(Vec<u64>, i64)> = (0..out.len())
+            .map(|k| (out.ids_of(k).collect(), out.values_of(k)[0]))
+            .collect();
+        assert_eq!(got, want);
     }
 
     #[test]
