@@ -459,7 +459,10 @@ impl Catalog {
         let mut pending: Vec<(usize, u64, usize)> = Vec::with_capacity(BATCH);
         let stacks = &self.stacks;
         let unknown = stack_of.iter().filter(|&&k| k == NONE).count();
-        self.stack_index.reserve(unknown, |e| stack_hash(stacks, e));
+        // With a quarter to spare: a later snapshot mostly adds a few stacks, and a table that
+        // fits this profile exactly would be rebuilt whole for them.
+        self.stack_index
+            .reserve(unknown + unknown / 4, |e| stack_hash(stacks, e));
         let mut i = 0;
         while i < stack_of.len() {
             scratch.clear();
