@@ -188,6 +188,11 @@ pub struct Seq<'a> {
 }
 
 impl<'a> Seq<'a> {
+    /// The sequence whose bytes are `bytes` (canonical varints, the last one whole).
+    pub fn of(bytes: &'a [u8]) -> Self {
+        Seq { bytes }
+    }
+
     /// The encoded bytes.
     pub fn encoded(&self) -> &'a [u8] {
         self.bytes

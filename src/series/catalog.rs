@@ -578,35 +578,61 @@ struct Translation<'a> {
     flat: &'a [u8],
     /// Each location's frames in `flat`.
     ranges: &'a [(u32, u32)],
-    /// Most locations are one frame whose id is one byte: that byte, else 256.
-    one: Vec<u16>,
+    /// Per location, its frames' bytes when they take three or fewer (one frame of up to
+    /// 2^21, or two or three small ones: nearly every location), in the low bytes, with their
+    /// number in the high byte; else [`LONG`].
+    short: Vec<u32>,
 }
+
+/// A location whose frames take more than three bytes.
+const LONG: u32 = u32::MAX;
 
 impl<'a> Translation<'a> {
     fn new(flat: &'a [u8], ranges: &'a [(u32, u32)]) -> Self {
-        let one = ranges
+        let short = ranges
             .iter()
-            .map(|&(a, b)| {
-                if b == a + 1 {
-                    flat[a as usize] as u16
-                } else {
-                    256
+            .map(|&(a, b)| match &flat[a as usize..b as usize] {
+                bytes if bytes.len() <= 3 => {
+                    let mut word = [0u8; 4];
+                    word[..bytes.len()].copy_from_slice(bytes);
+                    word[3] = bytes.len() as u8;
+                    u32::from_le_bytes(word)
                 }
+                _ => LONG,
             })
             .collect();
-        Translation { flat, ranges, one }
+        Translation {
+            flat,
+            ranges,
+            short,
+        }
     }
 
     /// Appends the frames of sample `i` of `p` to `out`, leaf first.
     #[inline]
     fn frames(&self, p: &Profile, i: usize, out: &mut Vec<u8>) {
-        for l in p.sample_locations(i) {
-            let b = self.one[l as usize];
-            if b < 256 {
-                out.push(b as u8);
+        let mut locations = p.stacks.encoded(i);
+        while let Some((&b0, rest)) = locations.split_first() {
+            let l = if b0 < 0x80 {
+                locations = rest;
+                b0 as usize
             } else {
-                let (a, b) = self.ranges[l as usize];
-                out.extend_from_slice(&self.flat[a as usize..b as usize]);
+                let mut one = Seq::of(locations);
+                let l = one.next().unwrap_or(0) as usize;
+                locations = one.encoded();
+                l
+            };
+            match self.short[l] {
+                LONG => {
+                    let (a, b) = self.ranges[l];
+                    out.extend_from_slice(&self.flat[a as usize..b as usize]);
+                }
+                code => {
+                    // All four bytes written, the ones past the frames dropped again: one store
+                    // instead of a copy of a length known only here.
+                    out.extend_from_slice(&code.to_le_bytes());
+                    out.truncate(out.len() - 4 + (code >> 24) as usize);
+                }
             }
         }
     }
