@@ -53,17 +53,54 @@ fn missing_location(id: u64) -> InputErrorKind {
 /// Turns the samples' location ids (numbered 1..=n in order) into location indices, the id
 /// less one, where they lie: an index never takes more bytes than its id, so each is written
 /// at or before where it was read, and each sample's new end over its old one. Each id must
-/// be in `1..=n`.
+/// be in `1..=n`. A large profile's samples are done in two halves on two threads, the second
+/// half's bytes then moved down to follow the first's; an error is the first in file order.
 fn minus_one_in_place(
     mut bytes: Vec<u8>,
     mut ends: Vec<u32>,
     n: usize,
 ) -> Result<Seqs, InputErrorKind> {
+    let half = ends.len() / 2;
+    let two = bytes.len() >= TWO_THREADS_FROM
+        && half > 0
+        && std::thread::available_parallelism().is_ok_and(|t| t.get() > 1);
+    if !two {
+        let w = minus_one_run(&mut bytes, 0, &mut ends, n)?;
+        bytes.truncate(w);
+        return Ok(Seqs::from_parts(bytes, ends));
+    }
+    let split = ends[half - 1] as usize;
+    let (first, second) = bytes.split_at_mut(split);
+    let (first_ends, second_ends) = ends.split_at_mut(half);
+    let (a, b) = std::thread::scope(|s| {
+        let b = s.spawn(|| minus_one_run(second, split, second_ends, n));
+        let a = minus_one_run(first, 0, first_ends, n);
+        (a, b.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+    });
+    let (w0, w1) = (a?, b?);
+    bytes.copy_within(split..split + w1, w0);
+    let gap = (split - w0) as u32;
+    ends[half..].iter_mut().for_each(|e| *e -= gap);
+    bytes.truncate(w0 + w1);
+    Ok(Seqs::from_parts(bytes, ends))
+}
+
+/// Ids of at least this many bytes are made indices on two threads.
+const TWO_THREADS_FROM: usize = 1 << 20;
+
+/// [`minus_one_in_place`] on a run of samples whose bytes are `bytes` and start at `base` in
+/// the whole (their `ends` count from there); returns how many bytes the run keeps.
+fn minus_one_run(
+    bytes: &mut [u8],
+    base: usize,
+    ends: &mut [u32],
+    n: usize,
+) -> Result<usize, InputErrorKind> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let (mut r, mut w) = (0usize, 0usize);
     for end in ends.iter_mut() {
-        let end_r = *end as usize;
+        let end_r = *end as usize - base;
         while r < end_r {
             // Eight one-byte ids at a time, none zero (with at least 127 locations, every
             // one-byte id but zero is one): each less one, without a borrow between bytes.
@@ -123,10 +160,9 @@ fn minus_one_in_place(
             bytes[w] = x as u8;
             w += 1;
         }
-        *end = w as u32;
+        *end = (base + w) as u32;
     }
-    bytes.truncate(w);
-    Ok(Seqs::from_parts(bytes, ends))
+    Ok(w)
 }
 
 /// Resolves a decoded profile.proto's id references into table indices.
@@ -316,6 +352,40 @@ pub(super) fn resolve(mut decoded: super::wire::Decoded) -> Result<Profile, Inpu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn large_profiles_become_indices_in_two_halves() {
+        // Past a megabyte of ids, two threads: the result is the one pass's, and an error is
+        // the first in file order.
+        let sample =
+            |i: u32| -> Vec<u32> { (0..8).map(|k| 1 + (i * 7 + k * 131) % 20_000).collect() };
+        let lay = |samples: &[Vec<u32>]| {
+            let (mut bytes, mut ends) = (Vec::new(), Vec::new());
+            for s in samples {
+                s.iter().for_each(|&id| seqs::encode(id, &mut bytes));
+                ends.push(bytes.len() as u32);
+            }
+            (bytes, ends)
+        };
+        let mut samples: Vec<Vec<u32>> = (0..200_000).map(sample).collect();
+        let (bytes, ends) = lay(&samples);
+        assert!(bytes.len() >= TWO_THREADS_FROM);
+        let got = minus_one_in_place(bytes, ends, 20_000).unwrap();
+        assert_eq!(got.len(), samples.len());
+        for (i, s) in samples.iter().enumerate() {
+            let want: Vec<u32> = s.iter().map(|id| id - 1).collect();
+            assert_eq!(got.get(i).to_vec(), want, "sample {i}");
+        }
+        // A bad id in the second half, then one in each half: the first half's is reported.
+        samples[150_000] = vec![5, 0, 7];
+        let (bytes, ends) = lay(&samples);
+        let e = minus_one_in_place(bytes, ends, 20_000).unwrap_err();
+        assert!(e.to_string().contains("location id 0"), "{e}");
+        samples[10] = vec![3, 20_001];
+        let (bytes, ends) = lay(&samples);
+        let e = minus_one_in_place(bytes, ends, 20_000).unwrap_err();
+        assert!(e.to_string().contains("location id 20001"), "{e}");
+    }
 
     #[test]
     fn ids_become_indices_in_place_across_every_width() {
