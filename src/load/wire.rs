@@ -310,7 +310,7 @@ impl SampleSet {
         let o = &mut self.out;
         let n = o.len();
         let mut index = HashIndex::new();
-        index.reserve(n, |_| 0);
+        index.reserve(n, |_| 0); // empty: nothing to rehash
         let seed = o.width() as u64;
         // Sample `i`'s row among those kept, for the values.
         let mut into = Vec::with_capacity(n);
@@ -354,35 +354,20 @@ impl SampleSet {
     }
 
     fn flush(&mut self) -> Result<(), DecodeError> {
-        let mut k = 0;
-        if self.index.is_none() {
-            let (mut i0, mut v0) = (0, 0);
-            while k < self.pending.len() {
-                let (i1, v1, key) = self.pending[k];
-                if self.should_merge(key) {
-                    self.start_merging();
-                    break;
-                }
-                let (ids, values) = (&self.ids[i0..i1], &self.values[v0..v1]);
-                Self::merge_into(&mut self.out, None, ids, values, key)?;
-                (i0, v0) = (i1, v1);
-                k += 1;
-            }
-        }
         if let Some(index) = &mut self.index {
             let o = &self.out;
-            index.reserve(self.pending.len() - k, |e| o.hash_of(e as usize));
-            index.touch_all(self.pending[k..].iter().map(|p| p.2));
-            let (mut i0, mut v0) = match k {
-                0 => (0, 0),
-                k => (self.pending[k - 1].0, self.pending[k - 1].1),
-            };
-            for k in k..self.pending.len() {
-                let (i1, v1, key) = self.pending[k];
-                let (ids, values) = (&self.ids[i0..i1], &self.values[v0..v1]);
-                Self::merge_into(&mut self.out, self.index.as_mut(), ids, values, key)?;
-                (i0, v0) = (i1, v1);
+            index.reserve(self.pending.len(), |e| o.hash_of(e as usize));
+            index.touch_all(self.pending.iter().map(|p| p.2));
+        }
+        let (mut i0, mut v0) = (0, 0);
+        for k in 0..self.pending.len() {
+            let (i1, v1, key) = self.pending[k];
+            if self.index.is_none() && self.should_merge(key) {
+                self.start_merging();
             }
+            let (ids, values) = (&self.ids[i0..i1], &self.values[v0..v1]);
+            Self::merge_into(&mut self.out, self.index.as_mut(), ids, values, key)?;
+            (i0, v0) = (i1, v1);
         }
         self.pending.clear();
         self.ids.clear();

@@ -159,26 +159,7 @@ impl HashIndex {
     /// likely find, for a caller that wants to touch its data ahead of time too.
     #[inline]
     pub fn candidate(&self, hash: u64) -> Option<u32> {
-        let cap = self.slots.len();
-        if cap == 0 {
-            return None;
-        }
-        let h = Self::fold(hash);
-        let (tag, mask) = (self.tag(h), self.entry_mask());
-        let mut i = Self::home(h, cap);
-        loop {
-            let s = self.slots[i];
-            if s == 0 {
-                return None;
-            }
-            if s & !mask == tag {
-                return Some((s & mask) - 1);
-            }
-            i += 1;
-            if i == cap {
-                i = 0;
-            }
-        }
+        self.find(hash, |_| true)
     }
 
     /// The entry equal to the key (per `eq`) with this hash, if there is one. Reads only, so

@@ -71,29 +71,19 @@ impl Column {
 
     /// Sums rows into the rows `into` names, in place (see [`Values::gather`]); from row
     /// `from` on, in a column that had to widen at that row.
-    fn gather(&mut self, into: &[u32], mut from: usize, mut kept: usize) {
+    fn gather(&mut self, into: &[u32], from: usize, kept: usize) {
         if let Column::Narrow(v) = self {
-            match gather_narrow(v, into, from, kept) {
+            match gather_run(v, into, from, kept, i32::checked_add) {
                 Ok(()) => return,
                 Err((at, k)) => {
-                    (from, kept) = (at, k);
                     self.widen();
+                    return self.gather(into, at, k);
                 }
             }
         }
         if let Column::Wide(v) = self {
-            for (i, &t) in into.iter().enumerate().skip(from) {
-                if t == DROP {
-                    continue;
-                }
-                let t = t as usize;
-                if t == kept {
-                    v[t] = v[i];
-                    kept += 1;
-                } else {
-                    v[t] = v[t].saturating_add(v[i]);
-                }
-            }
+            // Sums saturate: never stops.
+            let _ = gather_run(v, into, from, kept, |a: i64, b| Some(a.saturating_add(b)));
         }
     }
 
@@ -307,14 +297,15 @@ impl Values {
 /// A row [`Values::gather`] drops.
 pub const DROP: u32 = u32::MAX;
 
-/// [`Column::gather`] on a narrow column from row `from`, `kept` rows kept so far; at a sum
-/// that does not fit in 32 bits, stops before that row and says where it stopped.
+/// [`Column::gather`] on a column's values from row `from`, `kept` rows kept so far; where
+/// `add` has no sum (it does not fit), stops before that row and says where it stopped.
 #[inline]
-fn gather_narrow(
-    v: &mut [i32],
+fn gather_run<T: Copy>(
+    v: &mut [T],
     into: &[u32],
     from: usize,
     mut kept: usize,
+    add: impl Fn(T, T) -> Option<T>,
 ) -> Result<(), (usize, usize)> {
     for (i, &t) in into.iter().enumerate().skip(from) {
         if t == DROP {
@@ -325,7 +316,7 @@ fn gather_narrow(
             v[t] = v[i];
             kept += 1;
         } else {
-            match v[t].checked_add(v[i]) {
+            match add(v[t], v[i]) {
                 Some(x) => v[t] = x,
                 None => return Err((i, kept)),
             }
