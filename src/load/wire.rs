@@ -312,8 +312,6 @@ impl SampleSet {
         let mut index = HashIndex::new();
         index.reserve(n, |_| 0); // empty: nothing to rehash
         let seed = o.width() as u64;
-        // Sample `i`'s row among those kept, for the values.
-        let mut into = Vec::with_capacity(n);
         let (mut read, mut written, mut kept) = (0, 0, 0);
         for i in 0..n {
             let end = o.ends[i] as usize;
@@ -334,13 +332,17 @@ impl SampleSet {
                 |e| entry(e) == ids,
                 |e| hash_bytes(entry(e), seed),
             ) {
-                Some(e) => into.push(e),
+                Some(e) => o.values.add_row(i, e as usize),
                 None => {
-                    // Moved down over the repeats dropped before it (never past its own start).
+                    // Moved down over the repeats dropped before it (never past its own start),
+                    // its values too: row by row, so that nothing as long as the samples is
+                    // allocated on top of what the merge is there to bound.
                     o.ids.copy_within(read..end, written);
                     written += end - read;
                     o.ends[kept] = written as u32;
-                    into.push(kept as u32);
+                    if kept != i {
+                        o.values.copy_row(i, kept);
+                    }
                     kept += 1;
                 }
             }
@@ -348,7 +350,7 @@ impl SampleSet {
         }
         o.ids.truncate(written);
         o.ends.truncate(kept);
-        o.values.gather(&into);
+        o.values.truncate(kept);
         self.index = Some(index);
         self.recent = Vec::new();
     }
