@@ -111,3 +111,10 @@ pub fn load_series(
     s.warnings.extend(sym.warnings);
     Ok(s)
 }
+
+/// How many threads can run at once here (1 when that cannot be told), asked of the system
+/// once: loading, the catalogue's lookups and ids-to-indices each split work by it.
+pub(crate) fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}

@@ -361,11 +361,7 @@ pub fn load_each(
             InputErrorKind::Invalid("standard input can be read only once".into()),
         ));
     }
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(paths.len())
-        .max(1);
+    let threads = crate::cores().min(paths.len()).max(1);
     if threads == 1 {
         for p in paths {
             each(load_with(p, sym, limits)?);

@@ -61,9 +61,7 @@ fn minus_one_in_place(
     n: usize,
 ) -> Result<Seqs, InputErrorKind> {
     let half = ends.len() / 2;
-    let two = bytes.len() >= TWO_THREADS_FROM
-        && half > 0
-        && std::thread::available_parallelism().is_ok_and(|t| t.get() > 1);
+    let two = bytes.len() >= TWO_THREADS_FROM && half > 0 && crate::cores() > 1;
     if !two {
         let w = minus_one_run(&mut bytes, 0, &mut ends, n)?;
         bytes.truncate(w);

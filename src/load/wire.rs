@@ -3,10 +3,10 @@
 //! The message is read field by field from any reader (the gzip decoder, a file), so memory
 //! follows what the profile holds, never its raw size: samples, most of a heap profile, are
 //! decoded as they arrive into flat arrays, and samples with the same location ids are merged
-//! once the profile shows it repeats them (see `SampleSet`). Every other field is decoded with the prost messages in
-//! [`crate::profile::proto`]. No capacity is reserved from a count or length the file claims.
-//! The result is the same as `proto::Profile::decode` (a unit test checks this on real
-//! files).
+//! once the profile shows it repeats them (see `SampleSet`). Every other field is decoded with
+//! the prost messages in [`crate::profile::proto`]. No capacity is reserved from a count or
+//! length the file claims. Summed by their ids, the samples are those `proto::Profile::decode`
+//! gives (a unit test checks this on real files).
 
 use std::io::BufRead;
 
@@ -28,9 +28,9 @@ pub struct Decoded {
     pub header: proto::Profile,
     /// The location ids of every sample kept as canonical varints, concatenated.
     pub ids: Vec<u8>,
-    /// Per distinct sample, where its ids end in `ids` (each starts where the last ended).
+    /// Per sample kept, where its ids end in `ids` (each starts where the last ended).
     pub ends: Vec<u32>,
-    /// The values of every distinct sample, as many each as the first sample has (summed over
+    /// The values of every sample kept, as many each as the first sample has (summed over
     /// merged samples).
     pub values: Values,
     /// The first sample (numbered from one, in file order) with another number of values than
@@ -47,7 +47,7 @@ impl Decoded {
         self.values.width()
     }
 
-    /// How many distinct samples.
+    /// How many samples are kept.
     pub fn len(&self) -> usize {
         self.ends.len()
     }
@@ -62,17 +62,17 @@ impl Decoded {
         start..self.ends[i] as usize
     }
 
-    /// The location ids of distinct sample `i`, as canonical varints.
+    /// The location ids of kept sample `i`, as canonical varints.
     pub fn ids_bytes(&self, i: usize) -> &[u8] {
         &self.ids[self.range(i)]
     }
 
-    /// The hash distinct sample `i` was merged by: its ids, seeded with its number of values.
+    /// The hash kept sample `i` is merged by: its ids, seeded with its number of values.
     fn hash_of(&self, i: usize) -> u64 {
         hash_bytes(self.ids_bytes(i), self.width() as u64)
     }
 
-    /// The location ids of distinct sample `i`.
+    /// The location ids of kept sample `i`.
     pub fn ids_of(&self, i: usize) -> impl Iterator<Item = u64> + '_ {
         let mut bytes = self.ids_bytes(i);
         // The bytes were checked, and made canonical, as they were read.
@@ -86,7 +86,7 @@ impl Decoded {
         })
     }
 
-    /// The values of distinct sample `i`.
+    /// The values of kept sample `i`.
     #[cfg(test)]
     pub fn values_of(&self, i: usize) -> Vec<i64> {
         self.values.row(i).collect()
@@ -311,26 +311,16 @@ impl SampleSet {
         let n = o.len();
         let mut index = HashIndex::new();
         index.reserve(n, |_| 0); // empty: nothing to rehash
-        let seed = o.width() as u64;
         let (mut read, mut written, mut kept) = (0, 0, 0);
         for i in 0..n {
             let end = o.ends[i] as usize;
-            let ids = &o.ids[read..end];
-            let (ids_so_far, ends_so_far) = (&o.ids, &o.ends[..kept]);
-            let entry = |e: u32| {
-                let e = e as usize;
-                let start = if e == 0 {
-                    0
-                } else {
-                    ends_so_far[e - 1] as usize
-                };
-                &ids_so_far[start..ends_so_far[e] as usize]
-            };
+            // Samples before `kept` are already in place, so `o` reads them as it would any.
+            let (merged, ids) = (&*o, &o.ids[read..end]);
             match index.find_or_insert(
-                hash_bytes(ids, seed),
+                hash_bytes(ids, merged.width() as u64),
                 kept as u32,
-                |e| entry(e) == ids,
-                |e| hash_bytes(entry(e), seed),
+                |e| merged.ids_bytes(e as usize) == ids,
+                |e| merged.hash_of(e as usize),
             ) {
                 Some(e) => o.values.add_row(i, e as usize),
                 None => {

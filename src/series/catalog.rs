@@ -454,9 +454,7 @@ impl Catalog {
         tr: &Translation<'_>,
         stack_of: &mut [u32],
     ) -> Result<(), Full> {
-        // The batch: every pending sample's frames, with its end, hash and sample index.
-        let mut scratch: Vec<u8> = Vec::with_capacity(BATCH * 64);
-        let mut pending: Vec<(usize, u64, usize)> = Vec::with_capacity(BATCH);
+        let mut batch = Batch::default();
         let stacks = &self.stacks;
         let unknown = stack_of.iter().filter(|&&k| k == NONE).count();
         // With a quarter to spare: a later snapshot mostly adds a few stacks, and a table that
@@ -465,21 +463,18 @@ impl Catalog {
             .reserve(unknown + unknown / 4, |e| stack_hash(stacks, e));
         let mut i = 0;
         while i < stack_of.len() {
-            scratch.clear();
-            pending.clear();
-            while pending.len() < BATCH && i < stack_of.len() {
+            batch.clear();
+            while batch.len() < BATCH && i < stack_of.len() {
                 if stack_of[i] == NONE {
-                    let start = scratch.len();
-                    tr.frames(p, i, &mut scratch);
-                    pending.push((scratch.len(), hash_bytes(&scratch[start..], 0), i));
+                    batch.push(p, tr, i);
                 }
                 i += 1;
             }
             // Two rounds of touching: the slots, then the stacks the slots point to (a later
             // profile mostly finds stacks an earlier one added, and compares with them).
-            self.stack_index.touch_all(pending.iter().map(|p| p.1));
+            self.stack_index.touch_all(batch.hashes());
             let mut touched = 0u8;
-            for &(_, h, _) in &pending {
+            for h in batch.hashes() {
                 if let Some(e) = self.stack_index.candidate(h) {
                     touched ^= self
                         .stacks
@@ -490,14 +485,12 @@ impl Catalog {
                 }
             }
             std::hint::black_box(touched);
-            let mut start = 0;
-            for &(end, h, sample) in &pending {
-                stack_of[sample] = if end > start {
-                    self.intern_stack(&scratch[start..end], h)?.0
-                } else {
+            for (frames, h, sample) in batch.each() {
+                stack_of[sample] = if frames.is_empty() {
                     DROP
+                } else {
+                    self.intern_stack(frames, h)?.0
                 };
-                start = end;
             }
         }
         Ok(())
@@ -511,10 +504,7 @@ impl Catalog {
     fn known_stacks(&self, p: &Profile, tr: &Translation<'_>) -> Vec<u32> {
         let n = p.num_samples();
         let mut known = vec![NONE; n];
-        let threads = std::thread::available_parallelism()
-            .map(|t| t.get())
-            .unwrap_or(1)
-            .min(MAX_THREADS);
+        let threads = crate::cores().min(MAX_THREADS);
         if self.stack_index.is_empty() || n < PARALLEL_LOOKUP_MIN || threads < 2 {
             return known;
         }
@@ -535,33 +525,64 @@ impl Catalog {
     /// Looks up samples `first..first + out.len()` of `p` into `out`, a batch at a time (see
     /// [`Catalog::add_profile`]).
     fn look_up(&self, p: &Profile, tr: &Translation<'_>, first: usize, out: &mut [u32]) {
-        let mut scratch: Vec<u8> = Vec::with_capacity(BATCH * 64);
-        let mut pending: Vec<(usize, u64)> = Vec::with_capacity(BATCH);
+        let mut batch = Batch::default();
         for (b, outs) in out.chunks_mut(BATCH).enumerate() {
-            scratch.clear();
-            pending.clear();
+            batch.clear();
             let at = first + b * BATCH;
-            for i in at..at + outs.len() {
-                tr.frames(p, i, &mut scratch);
-                let start = pending.last().map_or(0, |p| p.0);
-                pending.push((scratch.len(), hash_bytes(&scratch[start..], 0)));
-            }
-            self.stack_index.touch_all(pending.iter().map(|p| p.1));
-            let mut start = 0;
-            for (o, &(end, h)) in outs.iter_mut().zip(&pending) {
-                let frames = &scratch[start..end];
-                if !frames.is_empty() {
-                    let stacks = &self.stacks;
-                    if let Some(e) = self
-                        .stack_index
-                        .find(h, |e| stacks.encoded(e as usize) == frames)
-                    {
-                        *o = e;
-                    }
+            (at..at + outs.len()).for_each(|i| batch.push(p, tr, i));
+            self.stack_index.touch_all(batch.hashes());
+            let stacks = &self.stacks;
+            for (frames, h, sample) in batch.each() {
+                if frames.is_empty() {
+                    continue;
                 }
-                start = end;
+                if let Some(e) = self
+                    .stack_index
+                    .find(h, |e| stacks.encoded(e as usize) == frames)
+                {
+                    outs[sample - at] = e;
+                }
             }
         }
+    }
+}
+
+/// A batch of samples' frames, each with its hash and sample number.
+#[derive(Default)]
+struct Batch {
+    frames: Vec<u8>,
+    /// Per sample: where its frames end, their hash, the sample.
+    items: Vec<(usize, u64, usize)>,
+}
+
+impl Batch {
+    fn clear(&mut self) {
+        self.frames.clear();
+        self.items.clear();
+    }
+
+    fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Adds sample `i` of `p`.
+    fn push(&mut self, p: &Profile, tr: &Translation<'_>, i: usize) {
+        let start = self.frames.len();
+        tr.frames(p, i, &mut self.frames);
+        let h = hash_bytes(&self.frames[start..], 0);
+        self.items.push((self.frames.len(), h, i));
+    }
+
+    fn hashes(&self) -> impl Iterator<Item = u64> + '_ {
+        self.items.iter().map(|it| it.1)
+    }
+
+    /// Each sample's frames, hash and number, in the order added.
+    fn each(&self) -> impl Iterator<Item = (&[u8], u64, usize)> + '_ {
+        let starts = std::iter::once(0).chain(self.items.iter().map(|it| it.0));
+        starts
+            .zip(&self.items)
+            .map(|(start, &(end, h, i))| (&self.frames[start..end], h, i))
     }
 }
 
