@@ -1,23 +1,76 @@
-//! Sampling noise: how far a sampled heap profile's value can move by chance, and the size
-//! floor under which no change counts.
+//! Sampling noise: how far a sampled heap profile's value can move by chance between two
+//! snapshots of one process, and the size floor under which no change counts.
+//!
+//! # The model
+//!
+//! Heap profilers that sample by a mean byte interval R (Go's `MemProfileRate`, V8's sampling
+//! heap profiler behind `@datadog/pprof`, jemalloc's `lg_prof_sample` in heap_v2 dumps and
+//! jemalloc_pprof, tcmalloc) decide once, when an object is allocated, whether it is sampled:
+//! an object of size s is kept with probability p = 1 − e^(−s/R), and every sampled object is
+//! reported as s/p bytes (Go's proto writer, jemalloc's and pprof's unbiasing, V8's scaled
+//! counts). Per stack the profile gives the estimate n of live objects and their bytes b, so
+//! the mean size is a = b/n, the raw number of samples behind the value is c = n·p, and each
+//! sample stands for w = a/p bytes with a variance of u = w²·(1 − p) (Horvitz–Thompson: the
+//! variance of Σ s/p over the sampled objects, estimated from the samples themselves). Without
+//! object counts (jemalloc_pprof writes bytes only) every sample is taken to stand for R bytes
+//! of small objects: c = b/R, u = R². An exact profile (R = 1) has no sampling noise.
+//!
+//! A live object keeps its sampling decision for as long as it lives, so two snapshots of one
+//! process share the samples of every object alive in both: those cancel in the change. The
+//! variance of a change from snapshot j to k is the variance of the samples that *changed*,
+//! allocated after j and alive at k (A) or alive at j and freed by k (F):
+//!
+//!   Var(y_k − y_j) = Σ_stacks (A + F)·u,    A − F = c_k − c_j.
+//!
+//! The net change |c_k − c_j| is seen; what was *replaced* (F beyond the net) is not. Three
+//! bounds on it are used, the tightest that applies:
+//!
+//! - **Allocation counts** (Go writes `alloc_objects` beside `inuse_*`): the samples freed
+//!   between j and k are φ = (allocated_k − allocated_j) − (c_k − c_j), and F ≤ min(c_j, φ).
+//!   An append-only leak frees nothing, so its change rests on its new samples alone however
+//!   large it already is; a full cache frees what it adds, so its snapshots are independent.
+//! - **The level**: F ≤ c_j, so the change is never noisier than two independent draws,
+//!   Var ≤ level_j + level_k (the model heapdiff used before, and the right one for a cache
+//!   whose every entry was replaced).
+//! - **The series itself** (three or more snapshots, and only where the unit rests on enough
+//!   samples): replacing samples makes each value scatter independently around the trend, by
+//!   σ² per snapshot. The detrended value r_i = y_i − (λ·y_(i−1) + (1 − λ)·y_(i+1)), with λ
+//!   from the x spacing, has variance λ²·S_(i−1) + (1 − λ)²·S_i from the net steps' variances
+//!   S plus (1 + λ² + (1 − λ)²)·σ² from replacement; what the residuals hold beyond the steps'
+//!   share estimates σ², and replacement can add at most 2σ² to a change (kept with a margin
+//!   of two, [`SCATTER_MARGIN`], since a handful of residuals estimates σ² loosely).
+//!
+//! Over several intervals the net steps' variances add (each interval's new samples are new
+//! objects), and the replacement term is bounded by the sum of the intervals' bounds and by
+//! the two levels. Units that rest on few samples ([`FEW_SAMPLES`] per snapshot on average)
+//! do not use the series' scatter: their verdicts take the allocation counts or the levels,
+//! the conservative bounds, so that twenty samples of a full cache never read as growth.
 
 use crate::series::{Series, Snapshot, StackId};
 
-/// Sampling variance of one stack's value in one snapshot.
-///
-/// Heap profilers that sample by a mean byte interval R (Go's MemProfileRate, V8's sampling
-/// heap profiler, jemalloc's lg_prof_sample, tcmalloc) keep an object of size s with
-/// probability p = 1 - exp(-s/R) and scale it by 1/p. For N objects the estimate's variance is
-/// N·s²·(1-p)/p. With object counts the average size is known; without them every sample is
-/// taken to stand for R bytes (variance V·R).
-pub fn stack_variance(snap: &Snapshot, s: StackId, rate: f64, bytes_unit: bool) -> f64 {
+/// Samples per snapshot, on average, under which a unit's verdict rests on few samples.
+pub const FEW_SAMPLES: f64 = 50.0;
+/// The margin on the replacement variance estimated from a series' own scatter.
+pub const SCATTER_MARGIN: f64 = 2.0;
+
+/// What sampling says about one stack's value in one snapshot.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct StackSamples {
+    /// Raw samples behind the value (c = n·p).
+    pub count: f64,
+    /// Variance each sample carries, in the value's unit (u = w²·(1 − p)).
+    pub unit_var: f64,
+    /// Raw samples ever allocated at the stack (Go's `alloc_objects` × p), when known.
+    pub allocated: Option<f64>,
+}
+
+/// The samples behind stack `s` in `snap`, for a profile sampled every `rate` bytes on average.
+/// `bytes_unit`: the compared values are bytes (else object counts).
+pub fn stack_samples(snap: &Snapshot, s: StackId, rate: f64, bytes_unit: bool) -> StackSamples {
     if rate <= 1.0 {
-        return 0.0;
+        return StackSamples::default();
     }
     let v = snap.stacks.get(s).unsigned_abs() as f64;
-    if v == 0.0 {
-        return 0.0;
-    }
     let (bytes, objects) = if bytes_unit {
         (
             v,
@@ -31,19 +84,162 @@ pub fn stack_variance(snap: &Snapshot, s: StackId, rate: f64, bytes_unit: bool) 
             .map(|b| b.get(s.index()).copied().unwrap_or(0));
         (b.map(|b| b.unsigned_abs() as f64).unwrap_or(0.0), Some(v))
     };
+    let allocs = snap.stacks.allocs_of(s).map(|a| a.unsigned_abs() as f64);
     match objects {
         Some(n) if n > 0.0 && bytes > 0.0 => {
             let size = bytes / n;
             let p = 1.0 - (-size / rate).exp();
             if p <= 0.0 {
-                return 0.0;
+                return StackSamples::default();
             }
-            // Variance of the estimate in the chosen unit.
+            // One sample stands for 1/p objects: `unit` of the value each.
             let unit = if bytes_unit { size } else { 1.0 };
-            n * unit * unit * (1.0 - p) / p
+            let w = unit / p;
+            StackSamples {
+                count: n * p,
+                unit_var: w * w * (1.0 - p),
+                allocated: allocs.map(|a| a * p),
+            }
         }
-        _ if bytes_unit => v * rate,
-        _ => v,
+        Some(_) => StackSamples {
+            count: 0.0,
+            unit_var: 0.0,
+            allocated: None,
+        },
+        None if bytes_unit && v > 0.0 => StackSamples {
+            count: v / rate,
+            unit_var: rate * rate,
+            allocated: None,
+        },
+        None => StackSamples::default(),
+    }
+}
+
+/// Adds one stack's contribution to the interval from `a` (snapshot j) to `b` (snapshot k):
+/// the variance of its net change, and the most that replaced samples can add to it.
+pub fn interval(a: &StackSamples, b: &StackSamples) -> (f64, f64) {
+    if a.count == 0.0 && b.count == 0.0 {
+        return (0.0, 0.0);
+    }
+    // Per-sample variance: the later snapshot's when it has samples (its sizes are the ones
+    // that arrived), else the earlier one's.
+    let u = if b.count > 0.0 {
+        b.unit_var
+    } else {
+        a.unit_var
+    };
+    let net = b.count - a.count;
+    let lost = (-net).max(0.0);
+    // The most samples alive at j and freed by k.
+    let freed_max = match (a.allocated, b.allocated) {
+        (Some(x), Some(y)) => a.count.min(((y - x) - net).max(0.0)),
+        _ => a.count,
+    }
+    .max(lost);
+    (net.abs() * u, 2.0 * (freed_max - lost) * u)
+}
+
+/// The sampling noise of one unit's series (a site's, a function's or a stack's): everything
+/// needed for the variance of the change between any two of its snapshots.
+#[derive(Clone, Debug, Default)]
+pub struct UnitNoise {
+    /// Per snapshot: the variance of the value as an independent draw (Σ c·u).
+    pub level: Vec<f64>,
+    /// Per interval (snapshot i to i + 1): the variance of the samples that came or went on net.
+    pub step: Vec<f64>,
+    /// Per interval: the most variance samples replaced in it can add.
+    pub turnover: Vec<f64>,
+    /// Per snapshot: raw samples behind the value.
+    pub samples: Vec<f64>,
+    /// The bound on replacement variance the series' own scatter gives ([`UnitNoise::calibrate`]);
+    /// infinite until calibrated, or when the unit rests on few samples.
+    pub scatter_cap: f64,
+    /// Whether the profiles are sampled at all.
+    pub sampled: bool,
+}
+
+impl UnitNoise {
+    /// No sampling noise: an exact profile, `n` snapshots.
+    pub fn exact(n: usize) -> Self {
+        UnitNoise {
+            level: vec![0.0; n],
+            step: vec![0.0; n.saturating_sub(1)],
+            turnover: vec![0.0; n.saturating_sub(1)],
+            samples: vec![0.0; n],
+            scatter_cap: f64::INFINITY,
+            sampled: false,
+        }
+    }
+
+    /// Independent draws with these level variances: every sample replaced between snapshots.
+    pub fn independent(level: &[f64]) -> Self {
+        let n = level.len();
+        let mut u = UnitNoise::exact(n);
+        u.level = level.to_vec();
+        u.turnover = level.windows(2).map(|w| w[0] + w[1]).collect();
+        u.sampled = level.iter().any(|&v| v > 0.0);
+        u
+    }
+
+    /// Mean raw samples per snapshot.
+    pub fn mean_samples(&self) -> f64 {
+        if self.samples.is_empty() {
+            return 0.0;
+        }
+        self.samples.iter().sum::<f64>() / self.samples.len() as f64
+    }
+
+    /// Whether the series rests on few samples: sampled, and under [`FEW_SAMPLES`] samples per
+    /// snapshot on average.
+    pub fn few_samples(&self) -> bool {
+        self.sampled && self.mean_samples() < FEW_SAMPLES
+    }
+
+    /// Variance of the change from snapshot `j` to `k` (j < k).
+    pub fn var(&self, j: usize, k: usize) -> f64 {
+        let (j, k) = (j.min(k), j.max(k));
+        if j == k || !self.sampled {
+            return 0.0;
+        }
+        let net: f64 = self.step[j..k].iter().sum();
+        let replaced: f64 = self.turnover[j..k].iter().sum();
+        net + replaced
+            .min(self.level[j] + self.level[k])
+            .min(self.scatter_cap)
+    }
+
+    /// Standard deviation of the change from snapshot `j` to `k`.
+    pub fn sd(&self, j: usize, k: usize) -> f64 {
+        self.var(j, k).sqrt()
+    }
+
+    /// Bounds replacement by the scatter of `y` (against `x`) around its local trend, when
+    /// there are three or more snapshots and the unit does not rest on few samples.
+    pub fn calibrate(&mut self, y: &[f64], x: &[f64]) {
+        self.scatter_cap = f64::INFINITY;
+        let n = y.len();
+        if !self.sampled || n < 3 || self.few_samples() {
+            return;
+        }
+        let mut sum = 0.0;
+        let mut count = 0usize;
+        for i in 1..n - 1 {
+            let span = x[i + 1] - x[i - 1];
+            if span <= 0.0 {
+                continue;
+            }
+            let lambda = (x[i + 1] - x[i]) / span;
+            let r = y[i] - (lambda * y[i - 1] + (1.0 - lambda) * y[i + 1]);
+            let from_steps =
+                lambda * lambda * self.step[i - 1] + (1.0 - lambda) * (1.0 - lambda) * self.step[i];
+            let gain = 1.0 + lambda * lambda + (1.0 - lambda) * (1.0 - lambda);
+            sum += (r * r - from_steps).max(0.0) / gain;
+            count += 1;
+        }
+        if count > 0 {
+            let sigma2 = sum / count as f64;
+            self.scatter_cap = 2.0 * sigma2 * SCATTER_MARGIN;
+        }
     }
 }
 

@@ -97,8 +97,19 @@ pub struct RankedUnit {
     pub r2: Option<f64>,
     /// Share of intervals in which the value grew.
     pub grew_share: f64,
-    /// Standard deviation of the delta from sampling (0 for unsampled profiles).
+    /// Standard deviation of the delta from sampling (0 for unsampled profiles), by the model
+    /// in [`noise`]: the samples that changed between the first and last snapshots.
     pub noise: f64,
+    /// Mean raw samples per snapshot behind the series (`None` for unsampled profiles).
+    pub samples: Option<f64>,
+    /// The series rests on few samples (under [`noise::FEW_SAMPLES`] per snapshot): its class
+    /// used only the conservative noise bounds, and more samples would sharpen it.
+    pub few_samples: bool,
+    /// The growth came in steps that keep coming (a container that doubles).
+    pub staircase: bool,
+    /// The series could not tell growth that keeps its pace from a plateau (classed
+    /// `growing`): more snapshots, a longer interval or more samples would.
+    pub undecided: bool,
     /// Absent (zero) in the base snapshot.
     pub new: bool,
     /// With `--by site`: the library frame most of the site's growth went through, when the
@@ -187,10 +198,21 @@ pub fn rank(series: &Series, sites: &SiteMap, by: By) -> Ranking {
     let bytes_unit = series.sample_type.unit == "bytes";
     let retention = series.sample_type.is_retention();
     let has_objects = series.snapshots.iter().all(|s| s.stacks.objects.is_some());
+    let sampled = series.snapshots.iter().any(|s| s.sampling_bytes() > 1);
     let mut values = vec![0i64; nunits * nsnap];
     let mut objects = vec![0i64; if has_objects { nunits * nsnap } else { 0 }];
-    let mut var = vec![0f64; nunits * nsnap];
     let mut present_in_base = vec![false; nunits];
+    // The noise model's sums per unit (see `noise`): per snapshot the level variance and the
+    // raw samples; per interval the net steps' variance and the replacement bound.
+    let per = |n: usize| vec![0f64; if sampled { nunits * n } else { 0 }];
+    let steps = nsnap.saturating_sub(1);
+    let (mut level, mut samples, mut step, mut turnover) =
+        (per(nsnap), per(nsnap), per(steps), per(steps));
+    let mut prev: Vec<noise::StackSamples> = if sampled {
+        vec![Default::default(); cat.num_stacks()]
+    } else {
+        Vec::new()
+    };
     for (j, snap) in series.snapshots.iter().enumerate() {
         let rate = snap.sampling_bytes() as f64;
         for (s, &u) in cat.stack_ids().zip(&unit_of) {
@@ -200,8 +222,16 @@ pub fn rank(series: &Series, sites: &SiteMap, by: By) -> Ranking {
                 let o = snap.stacks.objects_of(s).unwrap_or(0);
                 objects[u * nsnap + j] = objects[u * nsnap + j].saturating_add(o);
             }
-            if rate > 0.0 {
-                var[u * nsnap + j] += noise::stack_variance(snap, s, rate, bytes_unit);
+            if sampled {
+                let now = noise::stack_samples(snap, s, rate, bytes_unit);
+                level[u * nsnap + j] += now.count * now.unit_var;
+                samples[u * nsnap + j] += now.count;
+                if j > 0 {
+                    let (net, replaced) = noise::interval(&prev[s.index()], &now);
+                    step[u * steps + j - 1] += net;
+                    turnover[u * steps + j - 1] += replaced;
+                }
+                prev[s.index()] = now;
             }
             if j == 0 && v != 0 {
                 present_in_base[u] = true;
@@ -247,14 +277,26 @@ pub fn rank(series: &Series, sites: &SiteMap, by: By) -> Ranking {
             continue;
         }
         let y: Vec<f64> = ser.iter().map(|&v| v as f64).collect();
-        let uvar = &var[u * nsnap..(u + 1) * nsnap];
-        let (mut class, r2) = Classifier { floor, var: uvar }.classify(&y, &x);
+        let mut un = if sampled {
+            noise::UnitNoise {
+                level: level[u * nsnap..(u + 1) * nsnap].to_vec(),
+                step: step[u * steps..(u + 1) * steps].to_vec(),
+                turnover: turnover[u * steps..(u + 1) * steps].to_vec(),
+                samples: samples[u * nsnap..(u + 1) * nsnap].to_vec(),
+                scatter_cap: f64::INFINITY,
+                sampled: true,
+            }
+        } else {
+            noise::UnitNoise::exact(nsnap)
+        };
+        un.calibrate(&y, &x);
+        let (mut class, ev) = Classifier { floor, noise: &un }.classify(&y, &x);
         if class == Class::Leak && !retention {
             // Counts that only grow (allocations, CPU) grow steadily by nature: not a leak.
             class = Class::Growing;
         }
         let obj = has_objects.then(|| objects[u * nsnap..(u + 1) * nsnap].to_vec());
-        let steps = nsnap.saturating_sub(1).max(1) as f64;
+        let intervals = steps.max(1) as f64;
         let grew = ser.windows(2).filter(|w| w[1] > w[0]).count() as f64;
         let unit = unit_of_index(by, u);
         let (name, file, line) = describe(series, unit);
@@ -271,9 +313,13 @@ pub fn rank(series: &Series, sites: &SiteMap, by: By) -> Ranking {
             slope_per_second: seconds.as_ref().map(|t| fit(t, &y).slope),
             per_unit: work.as_ref().map(|w| fit(w, &y).slope),
             slope_per_snapshot: fit(&idx, &y).slope,
-            r2,
-            grew_share: grew / steps,
-            noise: (uvar[0] + uvar[nsnap - 1]).sqrt(),
+            r2: ev.r2,
+            grew_share: grew / intervals,
+            noise: un.sd(0, nsnap - 1),
+            samples: sampled.then(|| un.mean_samples()),
+            few_samples: un.few_samples(),
+            staircase: ev.staircase,
+            undecided: ev.undecided,
             new: !present_in_base[u],
             series: ser.to_vec(),
             via: via_of

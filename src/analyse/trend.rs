@@ -62,9 +62,9 @@ pub fn fit(x: &[f64], y: &[f64]) -> Fit {
     Fit { slope, r2 }
 }
 
-/// R² a series must reach to be called a leak.
+/// R² a series must reach to be called a leak (unless its residuals are within noise).
 pub const LEAK_MIN_R2: f64 = 0.8;
-/// Share of intervals that must grow for a leak.
+/// Share of intervals that must grow for a leak (an interval within noise of growing counts).
 pub const LEAK_MIN_GREW_SHARE: f64 = 0.6;
 /// Growth over the last third of the intervals, as a share of what a straight line would give,
 /// below which growth counts as stopped (a plateau).
@@ -74,20 +74,48 @@ pub const PLATEAU_TAIL_SHARE: f64 = 0.25;
 pub const SLOWED_PACE_SHARE: f64 = 0.2;
 /// Standard deviations of sampling noise a change must exceed.
 pub const NOISE_SIGMAS: f64 = 3.0;
+/// Standard deviations by which the growth a leak's pace predicts for the later half of the
+/// series must stand clear of no growth at all, so that the series can tell a leak that keeps
+/// its pace from a plateau; and the half of that gap the later half must cover.
+pub const TELL_SIGMAS: f64 = 2.0;
+/// Standard deviations of noise under which an interval's drop still counts as keeping pace.
+pub const STEP_SIGMAS: f64 = 2.0;
+/// Each step of a staircase is at least this many times the one before (a container that
+/// doubles adds twice what it added last time; a cache filling up adds less and less).
+pub const STAIR_GROWTH: f64 = 1.5;
+/// A staircase's tread may last this many times the one its last two steps predict (plus one
+/// snapshot interval, since a step is only seen between snapshots) before the steps count as
+/// stopped.
+pub const STAIR_SLACK: f64 = 1.5;
 
-/// Decides the class of one series from its values, their sampling variances and the floor.
+/// Decides the class of one series from its values, its sampling noise and the floor.
 pub struct Classifier<'a> {
     /// The smallest change that counts.
     pub floor: f64,
-    /// Sampling variance of each value.
-    pub var: &'a [f64],
+    /// The sampling noise of the series.
+    pub noise: &'a super::noise::UnitNoise,
+}
+
+/// Why a series earned its class, beyond the class itself.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Evidence {
+    /// R² of the least-squares line (three or more values).
+    pub r2: Option<f64>,
+    /// The growth rose in steps that keep coming (a container that doubles).
+    pub staircase: bool,
+    /// The series could not tell growth that keeps its pace from a plateau: too few samples or
+    /// snapshots for its size.
+    pub undecided: bool,
 }
 
 impl Classifier<'_> {
+    fn sd(&self, i: usize, j: usize) -> f64 {
+        self.noise.sd(i, j)
+    }
+
     /// Whether a change between snapshots i and j is beyond noise and the floor.
     fn significant(&self, d: f64, i: usize, j: usize) -> bool {
-        let sd = (self.var[i] + self.var[j]).sqrt();
-        d.abs() > NOISE_SIGMAS * sd && d.abs() >= self.floor
+        d.abs() > NOISE_SIGMAS * self.sd(i, j) && d.abs() >= self.floor
     }
 
     /// Released and grown again: a significant drop of at least a quarter of the range,
@@ -109,12 +137,54 @@ impl Classifier<'_> {
         false
     }
 
-    /// The class of `y` against `x`, and the fit's R² with three or more values.
-    pub fn classify(&self, y: &[f64], x: &[f64]) -> (Class, Option<f64>) {
+    /// Growth in steps that keep coming, as a container that doubles grows while its entries
+    /// grow steadily: two or more significant rises, each at least [`STAIR_GROWTH`] times the
+    /// one before (a doubling's steps double), flat treads between them (no other interval rises beyond noise by a
+    /// quarter of the smallest rise, nor drops by half the largest), and a last tread no longer than
+    /// the last two steps predict (a doubling's treads grow as its steps do). A container that
+    /// stopped doubling has a tread longer than that.
+    fn staircase(&self, y: &[f64], x: &[f64]) -> bool {
+        let steps: Vec<f64> = y.windows(2).map(|w| w[1] - w[0]).collect();
+        let rises: Vec<usize> = (0..steps.len())
+            .filter(|&i| steps[i] > 0.0 && self.significant(steps[i], i, i + 1))
+            .collect();
+        if rises.len() < 2 {
+            return false;
+        }
+        let smallest = rises.iter().map(|&i| steps[i]).fold(f64::MAX, f64::min);
+        let largest = rises.iter().map(|&i| steps[i]).fold(0.0, f64::max);
+        for (i, &s) in steps.iter().enumerate() {
+            if rises.contains(&i) {
+                continue;
+            }
+            if (s > 0.25 * smallest && self.significant(s, i, i + 1)) || -s > 0.5 * largest {
+                return false;
+            }
+        }
+        if rises
+            .windows(2)
+            .any(|w| steps[w[1]] < STAIR_GROWTH * steps[w[0]])
+        {
+            return false;
+        }
+        let mid = |i: usize| (x[i] + x[i + 1]) / 2.0;
+        let (a, b) = (rises[rises.len() - 2], rises[rises.len() - 1]);
+        let gap = mid(b) - mid(a);
+        if gap <= 0.0 {
+            return false;
+        }
+        let growth = (steps[b] / steps[a]).clamp(STAIR_GROWTH, 4.0);
+        let spacing = (x[x.len() - 1] - x[0]) / (x.len() - 1) as f64;
+        let tread = x[x.len() - 1] - mid(b);
+        tread <= STAIR_SLACK * growth * gap + spacing
+    }
+
+    /// The class of `y` against `x`, with the evidence behind it.
+    pub fn classify(&self, y: &[f64], x: &[f64]) -> (Class, Evidence) {
         let n = y.len();
         let last = n - 1;
         let d = y[last] - y[0];
-        let steps: Vec<f64> = y.windows(2).map(|w| w[1] - w[0]).collect();
+        let mut ev = Evidence::default();
         if n < 3 {
             let class = if !self.significant(d, 0, last) {
                 Class::Noise
@@ -123,31 +193,44 @@ impl Classifier<'_> {
             } else {
                 Class::Shrinking
             };
-            return (class, None);
+            return (class, ev);
         }
+        let steps: Vec<f64> = y.windows(2).map(|w| w[1] - w[0]).collect();
         let f = fit(x, y);
-        let grew_share = steps.iter().filter(|s| **s > 0.0).count() as f64 / steps.len() as f64;
+        ev.r2 = Some(f.r2);
         let sig = self.significant(d, 0, last);
+        if sig && d > 0.0 && self.staircase(y, x) {
+            ev.staircase = true;
+            return (Class::Leak, ev);
+        }
         if f.r2 < LEAK_MIN_R2 && self.sawtooth(y) {
-            return (Class::Sawtooth, Some(f.r2));
+            return (Class::Sawtooth, ev);
         }
         if !sig {
-            return (Class::Noise, Some(f.r2));
+            return (Class::Noise, ev);
         }
         if d < 0.0 {
-            return (Class::Shrinking, Some(f.r2));
+            return (Class::Shrinking, ev);
         }
+        let span = x[last] - x[0];
+        let share = |from: usize| {
+            if span > 0.0 {
+                (x[last] - x[from]) / span
+            } else {
+                (last - from) as f64 / last as f64
+            }
+        };
         // Did growth stop? Compare the last third of the intervals with a straight line: a
         // plateau when the tail grew by less than a quarter of that, and either the shortfall
         // is beyond noise or the tail's growth is not.
         let k = (steps.len() / 3).max(1);
         let tail = y[last] - y[last - k];
-        let expected = d * k as f64 / steps.len() as f64;
+        let expected = d * share(last - k);
         let stalled = tail < PLATEAU_TAIL_SHARE * expected
             && (self.significant(expected - tail, last - k, last)
                 || !self.significant(tail, last - k, last));
         if stalled {
-            return (Class::Plateau, Some(f.r2));
+            return (Class::Plateau, ev);
         }
         // Did growth slow down? A leak keeps its pace: compare the last third of the intervals
         // with what the first third's pace predicts over the same span.
@@ -165,13 +248,46 @@ impl Classifier<'_> {
                 } else {
                     Class::Plateau
                 };
-                return (class, Some(f.r2));
+                return (class, ev);
             }
         }
-        if f.r2 >= LEAK_MIN_R2 && grew_share >= LEAK_MIN_GREW_SHARE {
-            return (Class::Leak, Some(f.r2));
+        // Does the later half keep the pace? Under a leak it grows by the line's share of the
+        // growth, under a plateau by nothing: the two must stand TELL_SIGMAS apart for the
+        // series to tell them, and the later half must be nearer the pace than the plateau.
+        let h = (steps.len() / 2).max(1);
+        let half = y[last] - y[last - h];
+        let paced = (f.slope * (x[last] - x[last - h])).max(d * share(last - h));
+        let sd_half = self.sd(last - h, last);
+        let tells = paced > TELL_SIGMAS * sd_half;
+        let keeps_pace = half > paced / 2.0;
+        // A line fits when it explains most of the variance, or when what it leaves is within
+        // the noise a sampled series of this size scatters by.
+        let (mx, my) = (
+            x.iter().sum::<f64>() / n as f64,
+            y.iter().sum::<f64>() / n as f64,
+        );
+        let rss: f64 = x
+            .iter()
+            .zip(y)
+            .map(|(a, b)| {
+                let r = b - (my + f.slope * (a - mx));
+                r * r
+            })
+            .sum();
+        let within_noise = self.noise.sampled
+            && (rss / n as f64).sqrt() <= NOISE_SIGMAS * self.sd(0, last) / 6f64.sqrt();
+        let fits = f.r2 >= LEAK_MIN_R2 || within_noise;
+        let grew = (0..steps.len())
+            .filter(|&i| steps[i] > 0.0 || steps[i] > -STEP_SIGMAS * self.sd(i, i + 1))
+            .count() as f64
+            / steps.len() as f64;
+        if fits && grew >= LEAK_MIN_GREW_SHARE && keeps_pace {
+            if tells {
+                return (Class::Leak, ev);
+            }
+            ev.undecided = true;
         }
-        (Class::Growing, Some(f.r2))
+        (Class::Growing, ev)
     }
 }
 
@@ -179,12 +295,14 @@ impl Classifier<'_> {
 mod tests {
     use super::*;
 
+    use crate::analyse::noise::UnitNoise;
+
     fn classify(y: &[f64]) -> Class {
-        let var = vec![0.0; y.len()];
+        let noise = UnitNoise::exact(y.len());
         let x: Vec<f64> = (0..y.len()).map(|i| i as f64).collect();
         Classifier {
             floor: 10.0,
-            var: &var,
+            noise: &noise,
         }
         .classify(y, &x)
         .0
@@ -234,11 +352,12 @@ mod tests {
     fn noise_keeps_a_sampled_change_from_being_a_leak() {
         let y = [0.0, 1000.0, 2000.0, 3000.0];
         let x = [0.0, 1.0, 2.0, 3.0];
-        // Each value has a standard deviation of 2,000: the growth is within noise.
-        let var = [4e6; 4];
+        // Each value has a standard deviation of 2,000, every sample replaced between
+        // snapshots: the growth is within noise.
+        let noise = UnitNoise::independent(&[4e6; 4]);
         let c = Classifier {
             floor: 1.0,
-            var: &var,
+            noise: &noise,
         };
         assert_eq!(c.classify(&y, &x).0, Class::Noise);
     }

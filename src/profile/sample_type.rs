@@ -65,6 +65,9 @@ pub struct Selection {
     /// Index of the matching byte count (e.g. `inuse_space` for `inuse_objects`) in each
     /// profile, when every profile has one. Used to estimate sampling noise of counts.
     pub bytes: Option<Vec<usize>>,
+    /// Index of the allocation count (`alloc_objects`) beside an in-use type, when every
+    /// profile has one: what was allocated between two snapshots bounds what was replaced.
+    pub allocs: Option<Vec<usize>>,
 }
 
 fn list_types(p: &Candidate) -> String {
@@ -128,6 +131,17 @@ fn bytes_for(p: &Candidate, chosen: &ValueType) -> Option<usize> {
         .position(|t| t.ty == want && t.unit == "bytes")
 }
 
+/// The allocation count beside an in-use type (`alloc_objects` for `inuse_space` or
+/// `inuse_objects`), if the profile has one.
+fn allocs_for(p: &Candidate, chosen: &ValueType) -> Option<usize> {
+    if !chosen.ty.starts_with("inuse_") {
+        return None;
+    }
+    p.types
+        .iter()
+        .position(|t| t.ty == "alloc_objects" && t.unit == "count")
+}
+
 /// Resolves `--sample-index` (or the default) against all inputs.
 pub fn select(inputs: &[Candidate], wanted: Option<&SampleIndex>) -> Result<Selection, InputError> {
     let first = &inputs[0];
@@ -159,6 +173,7 @@ pub fn select(inputs: &[Candidate], wanted: Option<&SampleIndex>) -> Result<Sele
     let mut index = Vec::with_capacity(inputs.len());
     let mut objects = Some(Vec::with_capacity(inputs.len()));
     let mut bytes = Some(Vec::with_capacity(inputs.len()));
+    let mut allocs = Some(Vec::with_capacity(inputs.len()));
     for inp in inputs {
         let i = find_by_name(inp, &chosen.ty).ok_or_else(|| {
             InputError::new(
@@ -194,11 +209,16 @@ pub fn select(inputs: &[Candidate], wanted: Option<&SampleIndex>) -> Result<Sele
             (Some(v), Some(o)) => v.push(o),
             _ => bytes = None,
         }
+        match (allocs.as_mut(), allocs_for(inp, t)) {
+            (Some(v), Some(o)) => v.push(o),
+            _ => allocs = None,
+        }
     }
     Ok(Selection {
         sample_type: chosen,
         index,
         objects,
         bytes,
+        allocs,
     })
 }

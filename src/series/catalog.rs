@@ -195,6 +195,9 @@ pub struct StackValues {
     pub objects: Option<Vec<i64>>,
     /// The matching byte count per stack, when the chosen type counts objects.
     pub bytes: Option<Vec<i64>>,
+    /// The allocation count per stack (`alloc_objects`) beside an in-use type, when the
+    /// profile has one: the sampling-noise model bounds what was replaced between snapshots.
+    pub allocs: Option<Vec<i64>>,
     /// Sum of the chosen sample type over all samples (including samples with no stack).
     pub total: i64,
     /// Sum of the object counts, when present.
@@ -205,6 +208,12 @@ impl StackValues {
     /// Value of stack `s` (0 for stacks this profile does not have).
     pub fn get(&self, s: StackId) -> i64 {
         self.values.get(s.index()).copied().unwrap_or(0)
+    }
+    /// Allocation count of stack `s`, when known.
+    pub fn allocs_of(&self, s: StackId) -> Option<i64> {
+        self.allocs
+            .as_ref()
+            .map(|o| o.get(s.index()).copied().unwrap_or(0))
     }
     /// Object count of stack `s`, when known.
     pub fn objects_of(&self, s: StackId) -> Option<i64> {
@@ -690,12 +699,14 @@ impl AllValues {
         ty: usize,
         objects: Option<usize>,
         bytes: Option<usize>,
+        allocs: Option<usize>,
         nstacks: usize,
     ) -> StackValues {
         StackValues {
             values: self.column(ty, nstacks),
             objects: objects.map(|o| self.column(o, nstacks)),
             bytes: bytes.map(|b| self.column(b, nstacks)),
+            allocs: allocs.map(|a| self.column(a, nstacks)),
             total: self.totals[ty],
             total_objects: objects.map(|o| self.totals[o]),
         }

@@ -396,8 +396,9 @@ impl Builder {
                 );
                 let objects = sel.objects.as_ref().map(|o| o[i]);
                 let bytes = sel.bytes.as_ref().map(|b| b[i]);
+                let allocs = sel.allocs.as_ref().map(|a| a[i]);
                 Snapshot {
-                    stacks: p.values.select(sel.index[i], objects, bytes, n),
+                    stacks: p.values.select(sel.index[i], objects, bytes, allocs, n),
                     path: p.loaded_path,
                     arg_index: p.arg_index,
                     format: p.format,

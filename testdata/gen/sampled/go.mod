@@ -1,0 +1,3 @@
+module heapdiff.test/sampled
+
+go 1.19
