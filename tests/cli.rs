@@ -276,7 +276,7 @@ fn markdown_and_csv_shapes() {
     assert_eq!(
         lines.next(),
         Some(
-            "rank,function,file,line,class,base,last,delta,delta_objects,slope_per_second,per_unit,r2,grew_share,new"
+            "rank,function,file,line,class,base,last,delta,delta_objects,slope_per_second,per_unit,r2,grew_share,new,noise,samples,few_samples"
         )
     );
     assert!(

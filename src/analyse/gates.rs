@@ -112,23 +112,104 @@ impl Gates {
             });
         }
         if self.leaks {
-            let leaks: Vec<&RankedUnit> = units.iter().filter(|s| s.class == Class::Leak).collect();
+            let v = verdict(diff);
             out.push(GateResult {
                 gate: Gate::Leaks,
-                tripped: !leaks.is_empty(),
-                reason: if leaks.is_empty() {
-                    "no site classed leak".into()
-                } else {
-                    format!(
-                        "{} site(s) classed leak: {}",
-                        leaks.len(),
-                        list(&leaks, unit)
-                    )
-                },
+                tripped: v.leak,
+                reason: v.line,
             });
         }
         out
     }
+}
+
+/// Snapshots a run needs before "no site classed leak" rules a leak out: with fewer, the last
+/// third and the later half of the series are one interval each, and a leak that began during
+/// the run cannot show the steady pace a leak verdict asks for.
+pub const RULE_OUT_SNAPSHOTS: usize = 6;
+
+/// What a series of snapshots says about leaks, in one line: a leak, none (and how large a leak
+/// would have been seen), or that it could not tell.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verdict {
+    /// Some site is classed `leak`.
+    pub leak: bool,
+    /// The run could rule a leak in or out: a leak was found, or none was and the run had
+    /// enough snapshots and no site left undecided.
+    pub told: bool,
+    /// The sentence.
+    pub line: String,
+}
+
+/// The leak verdict of `diff` (what `--fail-on-leaks` and the end of `watch` say).
+pub fn verdict(diff: &Diff) -> Verdict {
+    let unit = &diff.series.sample_type.unit;
+    let units = &diff.ranking.units;
+    let n = diff.series.snapshots.len();
+    let leaks: Vec<&RankedUnit> = units.iter().filter(|s| s.class == Class::Leak).collect();
+    if !leaks.is_empty() {
+        return Verdict {
+            leak: true,
+            told: true,
+            line: format!(
+                "{} site(s) classed leak: {}",
+                leaks.len(),
+                list(&leaks, unit)
+            ),
+        };
+    }
+    let undecided: Vec<&RankedUnit> = units
+        .iter()
+        .filter(|s| s.class == Class::Growing && (s.undecided || s.few_samples))
+        .collect();
+    if !undecided.is_empty() {
+        return Verdict {
+            leak: false,
+            told: false,
+            line: format!(
+                "no site classed leak, but {} grew and could not be told from a plateau in {n} snapshots: {}; more snapshots or a longer run would tell",
+                if undecided.len() == 1 {
+                    "one site".to_string()
+                } else {
+                    format!("{} sites", undecided.len())
+                },
+                list(&undecided, unit)
+            ),
+        };
+    }
+    let span = format!(
+        "; a site growing by {} or more over the run would have been seen",
+        units::value(detectable(diff), unit)
+    );
+    if n < RULE_OUT_SNAPSHOTS {
+        return Verdict {
+            leak: false,
+            told: false,
+            line: format!(
+                "no site classed leak, but {n} snapshots cannot rule a leak out (take {RULE_OUT_SNAPSHOTS} or more){span}"
+            ),
+        };
+    }
+    Verdict {
+        leak: false,
+        told: true,
+        line: format!("no site classed leak in {n} snapshots{span}"),
+    }
+}
+
+/// The smallest growth over the run a leak verdict could rest on: the size floor, and for
+/// sampled profiles the growth whose own new samples put it 3σ clear of noise (about nine
+/// samples: growth d rests on d/R samples of R bytes, so its standard deviation is √(d·R)).
+fn detectable(diff: &Diff) -> i64 {
+    let floor = diff.ranking.floor;
+    let rate = diff.series.last().sampling_bytes();
+    let by_noise = if rate > 1 && diff.series.sample_type.unit == "bytes" {
+        let s = super::trend::NOISE_SIGMAS;
+        (s * s * rate as f64) as i64
+    } else {
+        0
+    };
+    floor.max(by_noise)
 }
 
 fn list(rows: &[&RankedUnit], unit: &str) -> String {

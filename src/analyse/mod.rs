@@ -21,6 +21,7 @@ pub mod trend;
 pub use crate::profile::machinery::SiteRules;
 pub use functions::FunctionDelta;
 pub use gates::{Gate, GateResult, Gates};
+pub use gates::{RULE_OUT_SNAPSHOTS, Verdict, verdict};
 pub use rank::{Axis, By, RankedUnit, Ranking, Unit};
 pub use sites::SiteMap;
 pub use trend::Class;
@@ -85,6 +86,9 @@ pub fn diff(series: Series, opts: &Options) -> Diff {
             "{what}: its change is volume (per second where the profiles carry times), never a leak"
         ));
     }
+    if let Some(n) = few_samples_note(&series, &ranking) {
+        notes.push(n);
+    }
     Diff {
         series,
         sites,
@@ -92,6 +96,35 @@ pub fn diff(series: Series, opts: &Options) -> Diff {
         functions,
         notes,
     }
+}
+
+/// A note when sites that changed rest on few samples: what their classes rest on, and what
+/// would sharpen them for this producer.
+fn few_samples_note(series: &Series, ranking: &Ranking) -> Option<String> {
+    let few: Vec<&RankedUnit> = ranking
+        .units
+        .iter()
+        .filter(|u| u.few_samples && u.class != Class::Noise)
+        .collect();
+    if few.is_empty() {
+        return None;
+    }
+    let rate = series.last().sampling_bytes();
+    let knob = match series.producer() {
+        Some(Producer::Go) => "a smaller runtime.MemProfileRate",
+        Some(Producer::V8) => "a smaller sampling interval (heap.start(intervalBytes))",
+        Some(Producer::Jemalloc) => "a smaller lg_prof_sample",
+        _ => "a smaller sampling interval",
+    };
+    let names: Vec<&str> = few.iter().take(3).map(|u| u.name.as_str()).collect();
+    Some(format!(
+        "{} site(s) that changed rest on few samples (under {} per snapshot at one sample per {} on average: {}{}): their classes rest only on what the profiles prove of replaced samples (allocation counts, else every sample replaced), never on the series' own scatter; {knob}, more snapshots or a longer interval between them would sharpen them",
+        few.len(),
+        noise::FEW_SAMPLES,
+        crate::units::bytes(rate),
+        names.join(", "),
+        if few.len() > 3 { ", ..." } else { "" }
+    ))
 }
 
 impl Diff {

@@ -50,6 +50,8 @@ use crate::series::{Series, Snapshot, StackId};
 
 /// Samples per snapshot, on average, under which a unit's verdict rests on few samples.
 pub const FEW_SAMPLES: f64 = 50.0;
+/// Effective samples of a value with no sampling variance (objects sampled almost surely).
+pub const EXACT_SAMPLES: f64 = 1e9;
 /// The margin on the replacement variance estimated from a series' own scatter.
 pub const SCATTER_MARGIN: f64 = 2.0;
 
@@ -149,7 +151,7 @@ pub struct UnitNoise {
     pub step: Vec<f64>,
     /// Per interval: the most variance samples replaced in it can add.
     pub turnover: Vec<f64>,
-    /// Per snapshot: raw samples behind the value.
+    /// Per snapshot: raw samples behind the value (c summed over the unit's stacks).
     pub samples: Vec<f64>,
     /// The bound on replacement variance the series' own scatter gives ([`UnitNoise::calibrate`]);
     /// infinite until calibrated, or when the unit rests on few samples.
@@ -181,18 +183,30 @@ impl UnitNoise {
         u
     }
 
-    /// Mean raw samples per snapshot.
-    pub fn mean_samples(&self) -> f64 {
-        if self.samples.is_empty() {
+    /// Effective samples per snapshot, on average: a value's square over its variance as an
+    /// independent draw (y²/level), which is the raw sample count when every sample stands for
+    /// R bytes of small objects, and large when the value is objects sampled almost surely (a
+    /// bucket array of megabytes); capped at [`EXACT_SAMPLES`]. `y` is the series.
+    pub fn mean_samples(&self, y: &[f64]) -> f64 {
+        if y.is_empty() {
             return 0.0;
         }
-        self.samples.iter().sum::<f64>() / self.samples.len() as f64
+        let per = y.iter().zip(&self.level).map(|(&v, &var)| {
+            if v == 0.0 {
+                0.0
+            } else if var > 0.0 {
+                (v * v / var).min(EXACT_SAMPLES)
+            } else {
+                EXACT_SAMPLES
+            }
+        });
+        per.sum::<f64>() / y.len() as f64
     }
 
-    /// Whether the series rests on few samples: sampled, and under [`FEW_SAMPLES`] samples per
-    /// snapshot on average.
-    pub fn few_samples(&self) -> bool {
-        self.sampled && self.mean_samples() < FEW_SAMPLES
+    /// Whether the series `y` rests on few samples: sampled, and under [`FEW_SAMPLES`]
+    /// effective samples per snapshot on average.
+    pub fn few_samples(&self, y: &[f64]) -> bool {
+        self.sampled && self.mean_samples(y) < FEW_SAMPLES
     }
 
     /// Variance of the change from snapshot `j` to `k` (j < k).
@@ -218,7 +232,7 @@ impl UnitNoise {
     pub fn calibrate(&mut self, y: &[f64], x: &[f64]) {
         self.scatter_cap = f64::INFINITY;
         let n = y.len();
-        if !self.sampled || n < 3 || self.few_samples() {
+        if !self.sampled || n < 3 || self.few_samples(y) {
             return;
         }
         let mut sum = 0.0;

@@ -100,10 +100,12 @@ pub struct RankedUnit {
     /// Standard deviation of the delta from sampling (0 for unsampled profiles), by the model
     /// in [`noise`]: the samples that changed between the first and last snapshots.
     pub noise: f64,
-    /// Mean raw samples per snapshot behind the series (`None` for unsampled profiles).
+    /// Effective samples per snapshot behind the series, on average (`None` for unsampled
+    /// profiles; see [`noise::UnitNoise::mean_samples`]).
     pub samples: Option<f64>,
-    /// The series rests on few samples (under [`noise::FEW_SAMPLES`] per snapshot): its class
-    /// used only the conservative noise bounds, and more samples would sharpen it.
+    /// The series rests on few samples (under [`noise::FEW_SAMPLES`] effective samples per
+    /// snapshot): its class used only the bounds the profiles prove, and more samples would
+    /// sharpen it.
     pub few_samples: bool,
     /// The growth came in steps that keep coming (a container that doubles).
     pub staircase: bool,
@@ -316,8 +318,8 @@ pub fn rank(series: &Series, sites: &SiteMap, by: By) -> Ranking {
             r2: ev.r2,
             grew_share: grew / intervals,
             noise: un.sd(0, nsnap - 1),
-            samples: sampled.then(|| un.mean_samples()),
-            few_samples: un.few_samples(),
+            samples: sampled.then(|| un.mean_samples(&y)),
+            few_samples: un.few_samples(&y),
             staircase: ev.staircase,
             undecided: ev.undecided,
             new: !present_in_base[u],

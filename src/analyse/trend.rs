@@ -80,8 +80,9 @@ pub const NOISE_SIGMAS: f64 = 3.0;
 pub const TELL_SIGMAS: f64 = 2.0;
 /// Standard deviations of noise under which an interval's drop still counts as keeping pace.
 pub const STEP_SIGMAS: f64 = 2.0;
-/// Each step of a staircase is at least this many times the one before (a container that
-/// doubles adds twice what it added last time; a cache filling up adds less and less).
+/// Each step of a staircase leaves the container at least this many times the size the step
+/// before left it (a container that doubles is twice its size; a cache filling up adds less
+/// and less).
 pub const STAIR_GROWTH: f64 = 1.5;
 /// A staircase's tread may last this many times the one its last two steps predict (plus one
 /// snapshot interval, since a step is only seen between snapshots) before the steps count as
@@ -138,11 +139,12 @@ impl Classifier<'_> {
     }
 
     /// Growth in steps that keep coming, as a container that doubles grows while its entries
-    /// grow steadily: two or more significant rises, each at least [`STAIR_GROWTH`] times the
-    /// one before (a doubling's steps double), flat treads between them (no other interval rises beyond noise by a
-    /// quarter of the smallest rise, nor drops by half the largest), and a last tread no longer than
-    /// the last two steps predict (a doubling's treads grow as its steps do). A container that
-    /// stopped doubling has a tread longer than that.
+    /// grow steadily: two or more significant rises, each leaving the container at least
+    /// [`STAIR_GROWTH`] times the size the one before left it and adding no less (a doubling's
+    /// steps double); flat treads between them (no other interval rises beyond noise by a
+    /// quarter of the smallest rise, nor drops by half the largest); and a last tread no longer
+    /// than the last two rises predict (a doubling's treads grow as its steps do). A container
+    /// that stopped doubling has a longer tread than that.
     fn staircase(&self, y: &[f64], x: &[f64]) -> bool {
         let steps: Vec<f64> = y.windows(2).map(|w| w[1] - w[0]).collect();
         let rises: Vec<usize> = (0..steps.len())
@@ -161,9 +163,12 @@ impl Classifier<'_> {
                 return false;
             }
         }
+        // Each rise leaves the container at least STAIR_GROWTH times the size the rise before
+        // left it, and adds no less than that rise did (give or take a fifth: a step seen
+        // between snapshots can include part of a tread's noise).
         if rises
             .windows(2)
-            .any(|w| steps[w[1]] < STAIR_GROWTH * steps[w[0]])
+            .any(|w| y[w[1] + 1] < STAIR_GROWTH * y[w[0] + 1] || steps[w[1]] < 0.8 * steps[w[0]])
         {
             return false;
         }
@@ -173,7 +178,7 @@ impl Classifier<'_> {
         if gap <= 0.0 {
             return false;
         }
-        let growth = (steps[b] / steps[a]).clamp(STAIR_GROWTH, 4.0);
+        let growth = (y[b + 1] / y[a + 1]).clamp(STAIR_GROWTH, 4.0);
         let spacing = (x[x.len() - 1] - x[0]) / (x.len() - 1) as f64;
         let tread = x[x.len() - 1] - mid(b);
         tread <= STAIR_SLACK * growth * gap + spacing

@@ -17,6 +17,7 @@ pub fn run(a: &WatchArgs, color: bool) -> super::fail::Result<Exit> {
     let terminal = std::io::stdout().is_terminal();
     let mut loaded = Vec::new();
     let mut work = Vec::new();
+    let mut last_verdict = None;
     for k in 1.. {
         if a.count.is_some_and(|n| k > n as usize) {
             break;
@@ -71,6 +72,16 @@ pub fn run(a: &WatchArgs, color: bool) -> super::fail::Result<Exit> {
             );
             return Ok(Exit::GateTripped);
         }
+        last_verdict = Some(heapdiff::analyse::gates::verdict(&diff));
+    }
+    // The run's verdict: a leak, none (and how large one would have been seen), or that the
+    // run was too short to tell.
+    match last_verdict {
+        Some(v) if v.told => eprintln!("heapdiff: verdict: {}", v.line),
+        Some(v) => eprintln!("heapdiff: verdict: could not tell: {}", v.line),
+        None => eprintln!(
+            "heapdiff: verdict: could not tell: one snapshot shows no change; take three or more"
+        ),
     }
     Ok(Exit::Done)
 }

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use super::Report;
 
 /// The header row.
-pub const HEADER: &str = "rank,function,file,line,class,base,last,delta,delta_objects,slope_per_second,per_unit,r2,grew_share,new";
+pub const HEADER: &str = "rank,function,file,line,class,base,last,delta,delta_objects,slope_per_second,per_unit,r2,grew_share,new,noise,samples,few_samples";
 
 /// Quotes a field when it holds a comma, quote or line break.
 pub fn field(s: &str) -> String {
@@ -30,7 +30,7 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         };
         writeln!(
             out,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             s.rank,
             field(&name),
             field(&s.file),
@@ -45,6 +45,9 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             opt(s.r2),
             s.grew_share,
             s.new,
+            s.noise.round(),
+            s.samples.map(|n| format!("{:.1}", n)).unwrap_or_default(),
+            s.few_samples,
         )?;
     }
     Ok(())

@@ -27,6 +27,7 @@ th, td { text-align: left; padding: .35em .6em; border-bottom: 1px solid var(--l
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .class { font-weight: 600; } .class.leak { color: var(--leak); } .class.growing { color: var(--grow); }
 .class.plateau { color: var(--plateau); }
+.caveat { font-style: italic; color: var(--grow); }
 .muted { color: var(--muted); } .tripped { color: var(--leak); font-weight: 600; }
 svg.chart { display: block; } svg.chart text { fill: var(--muted); font-size: 10px; }
 svg.chart .axis { stroke: var(--line); } svg.chart .series { fill: none; stroke: var(--fg); stroke-width: 1.5; }
@@ -238,8 +239,11 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             .map(|v| format!(" <span class=\"muted\">via <code>{}</code></span>", esc(v)))
             .unwrap_or_default();
         let loc = super::layout::location(&u.file, u.line);
+        let caveat = super::layout::caveat(u)
+            .map(|c| format!(" <span class=\"caveat\">{}</span>", esc(&c)))
+            .unwrap_or_default();
         let mut cell = format!(
-            "<code>{}</code> <span class=\"muted\">{}</span>{via}",
+            "<code>{}</code> <span class=\"muted\">{}</span>{via}{caveat}",
             esc(&u.name),
             esc(&loc)
         );

@@ -27,6 +27,25 @@ pub struct Label {
     pub location: String,
     /// The library frame the site allocated through, when there is one.
     pub via: Option<String>,
+    /// What the row's class rests on, when a reader should know ([`caveat`]).
+    pub caveat: Option<String>,
+}
+
+/// What a row's class rests on, when a reader should know: a staircase (growth in doublings
+/// that keep coming), a series too short to tell a leak from a plateau, or few samples.
+pub fn caveat(u: &RankedUnit) -> Option<String> {
+    let mut parts = Vec::new();
+    if u.staircase {
+        parts.push("grows in doublings".to_string());
+    }
+    if u.undecided {
+        parts.push("too short to tell from a plateau".to_string());
+    }
+    if u.few_samples && u.class != crate::analyse::Class::Noise {
+        let n = u.samples.unwrap_or(0.0);
+        parts.push(format!("few samples: {n:.0} per snapshot"));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
 }
 
 /// The ranked table: its columns, then the label column's header and labels.
@@ -117,6 +136,7 @@ fn label(r: &Report, s: &RankedUnit) -> Label {
         new: s.new,
         location: location(&s.file, s.line),
         via: s.via.clone(),
+        caveat: caveat(s),
     }
 }
 

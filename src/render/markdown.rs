@@ -76,7 +76,11 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             Some(v) => format!(" via {}", code(v)),
             None => String::new(),
         };
-        cells.push(format!("{}{new}{loc}{via}", code(&label.name)));
+        let caveat = match &label.caveat {
+            Some(c) => format!(" _({})_", escape(c)),
+            None => String::new(),
+        };
+        cells.push(format!("{}{new}{loc}{via}{caveat}", code(&label.name)));
         writeln!(out, "| {} |", cells.join(" | "))?;
     }
     let hidden = r.diff.ranking.units.len() - t.labels.len();

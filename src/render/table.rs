@@ -31,6 +31,11 @@ fn label_text(l: &Label) -> String {
         s.push_str("  via ");
         s.push_str(v);
     }
+    if let Some(c) = &l.caveat {
+        s.push_str("  [");
+        s.push_str(c);
+        s.push(']');
+    }
     s
 }
 

@@ -131,8 +131,21 @@ pub struct SiteDoc<'a> {
     pub r2: Option<f64>,
     /// Share of intervals that grew.
     pub grew_share: f64,
-    /// Standard deviation of the delta from sampling.
+    /// Standard deviation of the delta from sampling: the samples that changed between the
+    /// first and last snapshots.
     pub noise: f64,
+    /// Effective samples per snapshot behind the series, on average: a value's square over its
+    /// sampling variance, the raw sample count for small objects (absent for unsampled
+    /// profiles; at most 1e9, for objects sampled almost surely).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub samples: Option<f64>,
+    /// The series rests on few samples (under 50 per snapshot): its class used only the
+    /// conservative noise bounds.
+    pub few_samples: bool,
+    /// The growth came in doublings that keep coming (a container that doubles).
+    pub staircase: bool,
+    /// The series could not tell growth that keeps its pace from a plateau.
+    pub undecided: bool,
     /// Absent in the base.
     pub new: bool,
     /// The library frame the site allocated through (context), when there is one.
@@ -265,6 +278,10 @@ impl<'a> SiteDoc<'a> {
             r2: u.r2,
             grew_share: u.grew_share,
             noise: u.noise,
+            samples: u.samples.map(|s| (s * 10.0).round() / 10.0),
+            few_samples: u.few_samples,
+            staircase: u.staircase,
+            undecided: u.undecided,
             new: u.new,
             via: u.via.as_deref(),
             stack,
