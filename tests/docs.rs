@@ -84,7 +84,7 @@ fn every_command_has_help_with_examples_and_exit_codes() {
 #[test]
 fn man_page_renders() {
     if Command::new("man").arg("--version").output().is_err() {
-        eprintln!("man is not installed: skipping");
+        crate::util::require("man (Debian's man-db) to render the man pages");
         return;
     }
     for page in [

@@ -51,7 +51,7 @@ fn browse(
 #[test]
 fn the_report_works_in_a_real_browser() {
     let Some(browser) = chromium() else {
-        eprintln!("chromium is not installed: skipping the browser test of the HTML report");
+        crate::util::require("chromium for the browser test of the HTML report");
         return;
     };
     let dir = tempdir("html");

@@ -398,7 +398,7 @@ fn leaf_of(profile: &Path) -> (String, String, i64) {
 fn split_and_compressed_debug_information_is_read() {
     let dir = tempdir("dwarf");
     let Some((exe, profile)) = built_program(&dir.join("plain"), &[]) else {
-        eprintln!("skipped: no rustc to build the program with");
+        crate::util::require("rustc to build the program with");
         return;
     };
     let (name, file, line) = leaf_of(&profile);

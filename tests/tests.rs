@@ -11,6 +11,7 @@ mod html;
 mod pprof_exact;
 mod ranking;
 mod robustness;
+mod sampled;
 mod symbolize;
 mod urls;
 mod util;

@@ -271,15 +271,17 @@ fn watch_ranks_as_it_goes_and_gates_on_leaks() {
     assert!(dir.join("heap_0003.pb.gz").exists() || dir.join("heap_0004.pb.gz").exists());
 }
 
-/// End to end against a real Go service (testdata/gen/service) under load: `watch` with the
-/// service's request counter as the work axis names the leaking function and fails the gate.
-/// Skipped, saying so, when Go is not installed.
+/// End to end against a real Go service (testdata/gen/service) under load, profiled at Go's
+/// default sampling rate as production services are: `watch` with the service's work counter
+/// as the work axis names the leaking function and fails the gate, never its full ring cache,
+/// and its bytes per unit of work are the program's own within sampling noise. Without Go it
+/// says it skipped, and under CI=true it fails.
 #[test]
 fn watch_a_real_go_service() {
     use std::io::Read;
     use std::process::{Command, Stdio};
     if Command::new("go").arg("version").output().is_err() {
-        eprintln!("go is not installed: skipping the end-to-end watch of a Go service");
+        require("go (Debian's golang-go) for the end-to-end watch of a Go service");
         return;
     }
     let dir = tempdir("go-service");
@@ -316,7 +318,7 @@ fn watch_a_real_go_service() {
                 break;
             }
             if let Ok(mut s) = std::net::TcpStream::connect(&load_addr) {
-                let _ = write!(s, "GET /work HTTP/1.0\r\nHost: {load_addr}\r\n\r\n");
+                let _ = write!(s, "GET /work?n=200 HTTP/1.0\r\nHost: {load_addr}\r\n\r\n");
                 let _ = s.read_to_end(&mut Vec::new());
             }
             std::thread::sleep(std::time::Duration::from_millis(2));
@@ -368,9 +370,11 @@ fn watch_a_real_go_service() {
         "{}",
         stderr(&o)
     );
+    assert!(!stderr(&o).contains("ring"), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("per http_requests_total"), "{out}");
-    // Bytes per request beside the program's own count: within 10%.
+    // Bytes per unit of work beside the program's own count: within a third, about three
+    // standard deviations of sampling at 512 KiB for the tens of megabytes the run leaks.
     let own = after.1 / after.0;
     let row = out
         .lines()
@@ -386,7 +390,7 @@ fn watch_a_real_go_service() {
         .parse()
         .unwrap_or_else(|_| panic!("{row}"));
     assert!(
-        (per - own).abs() / own < 0.10,
+        (per - own).abs() / own < 0.34,
         "{per} vs the program's {own:.1} B per request: {row}"
     );
     eprintln!("watch of the Go service: {row}; the program's own figure: {own:.1} B per request");

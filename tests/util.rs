@@ -20,7 +20,17 @@ pub fn td(rel: &str) -> String {
     testdata(rel).display().to_string()
 }
 
-/// The shared corpus of real profiles, when this checkout has it beside it (CI does).
+/// A prerequisite is missing: under `CI=true` the test fails, naming it; elsewhere it says it
+/// skipped.
+pub fn require(what: &str) {
+    if std::env::var_os("CI").is_some_and(|v| v == "true") {
+        panic!("{what} is required under CI=true but is missing");
+    }
+    eprintln!("{what} is missing: skipping");
+}
+
+/// The shared corpus of real profiles, when this checkout has it beside it (CI does); under
+/// `CI=true` a missing corpus fails the test.
 pub fn corpus() -> Option<PathBuf> {
     let p = std::env::var_os("HEAPDIFF_CORPUS")
         .map(PathBuf::from)
@@ -28,7 +38,7 @@ pub fn corpus() -> Option<PathBuf> {
     if p.join("GROUNDTRUTH.json").exists() {
         Some(p)
     } else {
-        eprintln!("shared corpus not found at {}: skipping", p.display());
+        require(&format!("the shared corpus at {}", p.display()));
         None
     }
 }

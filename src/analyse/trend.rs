@@ -150,7 +150,8 @@ impl Classifier<'_> {
         let rises: Vec<usize> = (0..steps.len())
             .filter(|&i| steps[i] > 0.0 && self.significant(steps[i], i, i + 1))
             .collect();
-        if rises.len() < 2 {
+        // Two rises and at least one tread: rises in every interval are a line, not steps.
+        if rises.len() < 2 || rises.len() == steps.len() {
             return false;
         }
         let smallest = rises.iter().map(|&i| steps[i]).fold(f64::MAX, f64::min);

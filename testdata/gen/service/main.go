@@ -1,10 +1,13 @@
 // Command service is a small HTTP service with a leak, for heapdiff's end-to-end test of
-// `heapdiff watch` against a live process: every request to /work registers a session that is
-// never removed (a 296-byte session, 320 bytes in Go's size classes), and /metrics counts the
-// requests and the session bytes the program retained for them, in the Prometheus text format.
-// net/http/pprof serves /debug/pprof/heap with every allocation recorded.
+// `heapdiff watch` against a live process: every request to /work?n=N does N units of work,
+// each registering a session that is never removed (a 296-byte session, 320 bytes in Go's
+// size classes) and storing a 512-byte rendering in a ring cache of 20,000 slots (10 MiB, full
+// after the first 20,000 units: bounded, never a leak). /metrics counts the units of work
+// (http_requests_total) and the session bytes the program retained for them, in the Prometheus
+// text format. net/http/pprof serves /debug/pprof/heap at Go's default sampling rate
+// (MemProfileRate 512 KiB, as production services run), or at -rate.
 //
-// Usage: go run . -addr 127.0.0.1:0 (prints the address it listens on, then serves)
+// Usage: go run . -addr 127.0.0.1:0 [-rate 1] (prints the address it listens on, then serves)
 package main
 
 import (
@@ -15,6 +18,7 @@ import (
 	_ "net/http/pprof"
 	"os"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 )
@@ -42,15 +46,42 @@ func (r *registry) register(id int64) {
 	r.mu.Unlock()
 }
 
+// ring is a cache of a fixed number of slots, each replaced in turn.
+type ring struct {
+	mu    sync.Mutex
+	slots [][]byte
+	next  int
+}
+
+func (c *ring) put(id int64) {
+	b := make([]byte, 512)
+	copy(b, strconv.FormatInt(id, 10))
+	c.mu.Lock()
+	c.slots[c.next] = b
+	c.next = (c.next + 1) % len(c.slots)
+	c.mu.Unlock()
+}
+
 func main() {
-	runtime.MemProfileRate = 1
 	addr := flag.String("addr", "127.0.0.1:0", "address to listen on")
+	rate := flag.Int("rate", 0, "runtime.MemProfileRate (0: Go's default of 512 KiB)")
 	flag.Parse()
-	reg := &registry{sessions: make([]*session, 0, 1<<20)}
+	if *rate > 0 {
+		runtime.MemProfileRate = *rate
+	}
+	reg := &registry{sessions: make([]*session, 0, 1<<21)}
+	cache := &ring{slots: make([][]byte, 20000)}
 	var requests int64
-	http.HandleFunc("/work", func(w http.ResponseWriter, _ *http.Request) {
-		n := atomic.AddInt64(&requests, 1)
-		reg.register(n)
+	http.HandleFunc("/work", func(w http.ResponseWriter, r *http.Request) {
+		count, err := strconv.Atoi(r.URL.Query().Get("n"))
+		if err != nil || count < 1 {
+			count = 1
+		}
+		for i := 0; i < count; i++ {
+			n := atomic.AddInt64(&requests, 1)
+			reg.register(n)
+			cache.put(n)
+		}
 		fmt.Fprintln(w, "ok")
 	})
 	http.HandleFunc("/metrics", func(w http.ResponseWriter, _ *http.Request) {
