@@ -40,6 +40,11 @@
 //!   share estimates σ², and replacement can add at most 2σ² to a change (kept with a margin
 //!   of two, [`SCATTER_MARGIN`], since a handful of residuals estimates σ² loosely).
 //!
+//! The net change is taken per unit (a site's stacks together): samples that leave one of
+//! its stacks and arrive in another within an interval (V8 names the same objects by a new
+//! stack once the script that allocated them has finished loading) are a replacement within
+//! the unit, bounded as replacement is, not growth.
+//!
 //! Over several intervals the net steps' variances add (each interval's new samples are new
 //! objects), and the replacement term is bounded by the sum of the intervals' bounds and by
 //! the two levels. Units that rest on few samples ([`FEW_SAMPLES`] per snapshot on average)
@@ -117,8 +122,9 @@ pub fn stack_samples(snap: &Snapshot, s: StackId, rate: f64, bytes_unit: bool) -
     }
 }
 
-/// Adds one stack's contribution to the interval from `a` (snapshot j) to `b` (snapshot k):
-/// the variance of its net change, and the most that replaced samples can add to it.
+/// One stack's contribution to the interval from `a` (snapshot j) to `b` (snapshot k): its
+/// net change in samples weighted by their variance (signed: positive when samples came), and
+/// the most that replaced samples can add to the variance.
 pub fn interval(a: &StackSamples, b: &StackSamples) -> (f64, f64) {
     if a.count == 0.0 && b.count == 0.0 {
         return (0.0, 0.0);
@@ -138,7 +144,7 @@ pub fn interval(a: &StackSamples, b: &StackSamples) -> (f64, f64) {
         _ => a.count,
     }
     .max(lost);
-    (net.abs() * u, 2.0 * (freed_max - lost) * u)
+    (net * u, 2.0 * (freed_max - lost) * u)
 }
 
 /// The sampling noise of one unit's series (a site's, a function's or a stack's): everything

@@ -208,8 +208,8 @@ pub fn rank(series: &Series, sites: &SiteMap, by: By) -> Ranking {
     // raw samples; per interval the net steps' variance and the replacement bound.
     let per = |n: usize| vec![0f64; if sampled { nunits * n } else { 0 }];
     let steps = nsnap.saturating_sub(1);
-    let (mut level, mut samples, mut step, mut turnover) =
-        (per(nsnap), per(nsnap), per(steps), per(steps));
+    let (mut level, mut samples, mut step, mut turnover, mut moved) =
+        (per(nsnap), per(nsnap), per(steps), per(steps), per(steps));
     let mut prev: Vec<noise::StackSamples> = if sampled {
         vec![Default::default(); cat.num_stacks()]
     } else {
@@ -231,6 +231,7 @@ pub fn rank(series: &Series, sites: &SiteMap, by: By) -> Ranking {
                 if j > 0 {
                     let (net, replaced) = noise::interval(&prev[s.index()], &now);
                     step[u * steps + j - 1] += net;
+                    moved[u * steps + j - 1] += net.abs();
                     turnover[u * steps + j - 1] += replaced;
                 }
                 prev[s.index()] = now;
@@ -239,6 +240,11 @@ pub fn rank(series: &Series, sites: &SiteMap, by: By) -> Ranking {
                 present_in_base[u] = true;
             }
         }
+    }
+    // The unit's net change, and what moved between its stacks as replacement.
+    for ((st, tu), mv) in step.iter_mut().zip(turnover.iter_mut()).zip(&moved) {
+        *st = st.abs();
+        *tu += (mv - *st).max(0.0);
     }
     // Per site, the library frame most of its growth went through.
     let mut via_growth: std::collections::HashMap<(usize, FrameId), i64> =
