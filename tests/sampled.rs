@@ -226,3 +226,58 @@ fn few_samples_are_said_in_every_format() {
         html.len()
     );
 }
+
+/// The series in `testdata/<dir>` with its request counts, for V8's profiles.
+fn node(name: &str) -> (Diff, serde_json::Value) {
+    let dir = testdata(name);
+    let gt: serde_json::Value = serde_json::from_str(&read(&dir.join("groundtruth.json"))).unwrap();
+    assert_eq!(
+        gt["interval_bytes"], 524288,
+        "{name} is at V8's default interval"
+    );
+    let requests: Vec<f64> = gt["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    let paths = heapdiff::load::inputs::expand(std::slice::from_ref(&dir)).unwrap();
+    let opts = DiffOptions {
+        series: series::Options {
+            work: Some(Work::PerProfile(requests)),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    (heapdiff::diff_paths(&paths, &opts).unwrap(), gt)
+}
+
+/// Node at V8's default sampling interval: a leak already large at the first snapshot is the
+/// one leak, at about the 400 bytes a session holds per request; the full ring of renderings
+/// is not a leak. V8 writes no allocation counts, so what bounds replacement is the series'
+/// own scatter (and the levels).
+#[test]
+fn node_at_the_default_interval() {
+    let (d, gt) = node("node_sampled_uptime");
+    let leak = gt["leak_function"].as_str().unwrap();
+    assert_eq!(leaks(&d), [leak]);
+    let u = row(&d, leak);
+    assert!(
+        u.series[0] > u.delta,
+        "already large at the base: {:?}",
+        u.series
+    );
+    assert!(u.noise * 3.0 < u.delta as f64);
+    let per = u.per_unit.unwrap();
+    assert!((300.0..=520.0).contains(&per), "{per:.1} B per request");
+    let cache = row(&d, gt["cache_function"].as_str().unwrap());
+    assert_ne!(cache.class, Class::Leak, "{:?}", cache.series);
+    let (code, err) = gate("node_sampled_uptime");
+    assert_eq!(code, Some(1), "{err}");
+    assert!(!err.contains("renderCached"), "{err}");
+
+    let (d, _) = node("node_sampled_noleak");
+    assert!(leaks(&d).is_empty(), "{:?}", leaks(&d));
+    let (code, err) = gate("node_sampled_noleak");
+    assert_eq!(code, Some(0), "{err}");
+}

@@ -285,3 +285,76 @@ pub fn floor(series: &Series) -> f64 {
         FLOOR_MIN_OTHER
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A stack with `count` raw samples of R-byte weight (small objects), `allocated` known.
+    fn small(count: f64, allocated: Option<f64>) -> StackSamples {
+        StackSamples {
+            count,
+            unit_var: 512.0 * 512.0,
+            allocated,
+        }
+    }
+
+    #[test]
+    fn an_append_only_stack_changes_by_its_new_samples_alone() {
+        // 100 samples at the base, 10 more later, nothing freed (Go's allocation counts say so).
+        let (net, replaced) = interval(&small(100.0, Some(100.0)), &small(110.0, Some(110.0)));
+        assert_eq!(net, 10.0 * 512.0 * 512.0);
+        assert_eq!(replaced, 0.0);
+    }
+
+    #[test]
+    fn a_cache_that_replaced_everything_is_two_independent_draws() {
+        // 20 samples, all freed and allocated anew (20 allocated since), none net.
+        let (net, replaced) = interval(&small(20.0, Some(100.0)), &small(20.0, Some(120.0)));
+        assert_eq!(net, 0.0);
+        assert_eq!(replaced, 40.0 * 512.0 * 512.0);
+        // Without allocation counts the replacement bound is the same: every sample.
+        let (_, unknown) = interval(&small(20.0, None), &small(20.0, None));
+        assert_eq!(unknown, replaced);
+    }
+
+    #[test]
+    fn variance_over_a_span_adds_steps_and_bounds_replacement_by_the_levels() {
+        let mut u = UnitNoise::exact(3);
+        u.sampled = true;
+        u.level = vec![100.0, 110.0, 120.0];
+        u.step = vec![10.0, 10.0];
+        u.turnover = vec![200.0, 220.0];
+        assert_eq!(u.var(0, 2), 20.0 + 220.0);
+        u.scatter_cap = 5.0;
+        assert_eq!(u.var(0, 2), 25.0);
+        assert_eq!(u.var(2, 0), 25.0);
+        assert_eq!(UnitNoise::exact(3).var(0, 2), 0.0);
+    }
+
+    #[test]
+    fn a_smooth_series_caps_replacement_and_a_scattered_one_does_not() {
+        let x = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0];
+        // Levels small beside the values: many samples, so the scatter is used.
+        let mut u = UnitNoise::independent(&[1.0; 6]);
+        // Exactly linear: no scatter beyond the (zero) steps, so no replacement.
+        u.calibrate(&[100.0, 200.0, 300.0, 400.0, 500.0, 600.0], &x);
+        assert_eq!(u.scatter_cap, 0.0);
+        // Scattered by about a thousand: replacement of that order stays possible.
+        u.calibrate(&[10000.0, 12000.0, 9000.0, 11500.0, 9500.0, 11000.0], &x);
+        assert!(u.scatter_cap > 1e6, "{}", u.scatter_cap);
+    }
+
+    #[test]
+    fn effective_samples_count_large_objects_as_exact() {
+        let mut u = UnitNoise::exact(2);
+        u.sampled = true;
+        u.level = vec![0.0, 4.0 * 512.0 * 512.0];
+        // Four samples of 512 bytes at the end, none at the base.
+        assert_eq!(u.mean_samples(&[0.0, 4.0 * 512.0]), 2.0);
+        assert!(u.few_samples(&[0.0, 2048.0]));
+        // A value with no sampling variance (a bucket array sampled surely) is not few.
+        u.level = vec![0.0, 0.0];
+        assert!(!u.few_samples(&[1e7, 1e7]));
+    }
+}

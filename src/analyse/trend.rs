@@ -367,4 +367,52 @@ mod tests {
         };
         assert_eq!(c.classify(&y, &x).0, Class::Noise);
     }
+
+    #[test]
+    fn staircases() {
+        // A container that doubles while its entries grow steadily (capacity 1k, 2k, 4k, 8k
+        // entries over 1k..8k entries): its steps keep coming, a leak.
+        assert_eq!(
+            classify(&[
+                1024.0, 2048.0, 4096.0, 4096.0, 8192.0, 8192.0, 8192.0, 8192.0
+            ]),
+            Class::Leak
+        );
+        // The same container once it stopped doubling: a tread far longer than its steps
+        // predict.
+        let stopped = [
+            1024.0, 2048.0, 4096.0, 4096.0, 4096.0, 4096.0, 4096.0, 4096.0, 4096.0, 4096.0, 4096.0,
+            4096.0,
+        ];
+        assert_eq!(classify(&stopped), Class::Plateau);
+        // A cache filling up adds less each time: never a staircase.
+        assert_ne!(
+            classify(&[1000.0, 5000.0, 8000.0, 9000.0, 9000.0, 9000.0, 9000.0]),
+            Class::Leak
+        );
+        // Steady growth in every interval is a line, not a staircase (and a leak as a line).
+        let c = Classifier {
+            floor: 10.0,
+            noise: &UnitNoise::exact(4),
+        };
+        let (class, ev) = c.classify(&[0.0, 100.0, 200.0, 300.0], &[0.0, 1.0, 2.0, 3.0]);
+        assert_eq!(class, Class::Leak);
+        assert!(!ev.staircase);
+    }
+
+    #[test]
+    fn a_series_too_noisy_for_its_length_is_growing_not_leak() {
+        // Every value an independent draw with a standard deviation of 150: the later half
+        // cannot be told from flat, so the verdict waits.
+        let y = [0.0, 400.0, 800.0, 1200.0];
+        let x = [0.0, 1.0, 2.0, 3.0];
+        let noise = UnitNoise::independent(&[22500.0; 4]);
+        let (class, ev) = Classifier {
+            floor: 1.0,
+            noise: &noise,
+        }
+        .classify(&y, &x);
+        assert_eq!(class, Class::Growing);
+        assert!(ev.undecided);
+    }
 }
