@@ -69,7 +69,7 @@ Register-ArgumentCompleter -Native -CommandName 'heapdiff' -ScriptBlock {
             [CompletionResult]::new('--keep-order', '--keep-order', [CompletionResultType]::ParameterName, 'Keep the profiles in the order given even when they carry timestamps (by default they are ordered by their own time)')
             [CompletionResult]::new('--gc', '--gc', [CompletionResultType]::ParameterName, 'Ask a Go service to collect garbage before it writes the heap profile (adds `gc=1` to URL inputs, as `/debug/pprof/heap?gc=1`)')
             [CompletionResult]::new('--no-symbolize', '--no-symbolize', [CompletionResultType]::ParameterName, 'Do not symbolize: keep addresses as they are')
-            [CompletionResult]::new('--fail-on-leaks', '--fail-on-leaks', [CompletionResultType]::ParameterName, 'Exit 1 when any site is classed `leak`. Needs three or more snapshots: with two, a leak cannot be told from a plateau, and heapdiff refuses the gate rather than pass silently')
+            [CompletionResult]::new('--fail-on-leaks', '--fail-on-leaks', [CompletionResultType]::ParameterName, 'Exit 1 when any site is classed `leak`: growth beyond sampling noise that keeps its pace to the last snapshot, however large the site was at the base; a cache that filled is never one. Needs three or more snapshots: with two, a leak cannot be told from a plateau, so the gate is refused rather than passed silently. The gate''s reason says when the run could not tell (fewer than six snapshots, or growth too noisy to tell)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -172,7 +172,7 @@ Register-ArgumentCompleter -Native -CommandName 'heapdiff' -ScriptBlock {
             [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'Rows shown after each snapshot')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never')
             [CompletionResult]::new('--gc', '--gc', [CompletionResultType]::ParameterName, 'Ask a Go service to collect garbage before it writes the heap profile (adds `gc=1` to URL inputs, as `/debug/pprof/heap?gc=1`)')
-            [CompletionResult]::new('--fail-on-leaks', '--fail-on-leaks', [CompletionResultType]::ParameterName, 'Stop with exit 1 at the first site classed leak')
+            [CompletionResult]::new('--fail-on-leaks', '--fail-on-leaks', [CompletionResultType]::ParameterName, 'Stop with exit 1 at the first site classed leak (growth beyond sampling noise that keeps its pace; never a cache that filled)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break

@@ -65,7 +65,7 @@ set edit:completion:arg-completer[heapdiff] = {|@words|
             cand --keep-order 'Keep the profiles in the order given even when they carry timestamps (by default they are ordered by their own time)'
             cand --gc 'Ask a Go service to collect garbage before it writes the heap profile (adds `gc=1` to URL inputs, as `/debug/pprof/heap?gc=1`)'
             cand --no-symbolize 'Do not symbolize: keep addresses as they are'
-            cand --fail-on-leaks 'Exit 1 when any site is classed `leak`. Needs three or more snapshots: with two, a leak cannot be told from a plateau, and heapdiff refuses the gate rather than pass silently'
+            cand --fail-on-leaks 'Exit 1 when any site is classed `leak`: growth beyond sampling noise that keeps its pace to the last snapshot, however large the site was at the base; a cache that filled is never one. Needs three or more snapshots: with two, a leak cannot be told from a plateau, so the gate is refused rather than passed silently. The gate''s reason says when the run could not tell (fewer than six snapshots, or growth too noisy to tell)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -164,7 +164,7 @@ set edit:completion:arg-completer[heapdiff] = {|@words|
             cand --top 'Rows shown after each snapshot'
             cand --color 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never'
             cand --gc 'Ask a Go service to collect garbage before it writes the heap profile (adds `gc=1` to URL inputs, as `/debug/pprof/heap?gc=1`)'
-            cand --fail-on-leaks 'Stop with exit 1 at the first site classed leak'
+            cand --fail-on-leaks 'Stop with exit 1 at the first site classed leak (growth beyond sampling noise that keeps its pace; never a cache that filled)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }

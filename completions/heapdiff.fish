@@ -77,7 +77,7 @@ complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l lines -d 'Tel
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l keep-order -d 'Keep the profiles in the order given even when they carry timestamps (by default they are ordered by their own time)'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l gc -d 'Ask a Go service to collect garbage before it writes the heap profile (adds `gc=1` to URL inputs, as `/debug/pprof/heap?gc=1`)'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l no-symbolize -d 'Do not symbolize: keep addresses as they are'
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l fail-on-leaks -d 'Exit 1 when any site is classed `leak`. Needs three or more snapshots: with two, a leak cannot be told from a plateau, and heapdiff refuses the gate rather than pass silently'
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l fail-on-leaks -d 'Exit 1 when any site is classed `leak`: growth beyond sampling noise that keeps its pace to the last snapshot, however large the site was at the base; a cache that filled is never one. Needs three or more snapshots: with two, a leak cannot be told from a plateau, so the gate is refused rather than passed silently. The gate\'s reason says when the run could not tell (fewer than six snapshots, or growth too noisy to tell)'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -s i -l sample-index -d 'Sample type to compare, by name (inuse_space, alloc_objects, ...) or index. Default: inuse_space when present, else the profile\'s default type, else the last type' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l names -d 'How to name functions: full (as the profile names them; generic parameters tell functions apart) or short (as `go tool pprof` prints them by default: demangled names without `(...)` and `<...>`, frames without a symbol as their mapping, `[libc.so.6]`)' -r -f -a "full\t'As the profile names them'
@@ -177,5 +177,5 @@ complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l color -d 'Wh
 always\t''
 never\t''"
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l gc -d 'Ask a Go service to collect garbage before it writes the heap profile (adds `gc=1` to URL inputs, as `/debug/pprof/heap?gc=1`)'
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l fail-on-leaks -d 'Stop with exit 1 at the first site classed leak'
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l fail-on-leaks -d 'Stop with exit 1 at the first site classed leak (growth beyond sampling noise that keeps its pace; never a cache that filled)'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'

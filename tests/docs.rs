@@ -300,6 +300,36 @@ fn readme_examples_show_real_output() {
             "5",
         ],
         vec!["show", "testdata/go/leak/heap_004.pb.gz", "--top", "3"],
+        vec![
+            "diff",
+            "testdata/go/sampled_uptime",
+            "--work-step",
+            "3000",
+            "--work-unit",
+            "request",
+            "--top",
+            "2",
+        ],
+        vec![
+            "diff",
+            "testdata/go/sampled_fresh",
+            "--work-step",
+            "6000",
+            "--work-unit",
+            "request",
+            "--top",
+            "2",
+        ],
+        vec![
+            "diff",
+            "testdata/go/sampled_stairs",
+            "--work-step",
+            "40000",
+            "--work-unit",
+            "request",
+            "--top",
+            "2",
+        ],
     ] {
         let o = bin()
             .args(&args)

@@ -150,8 +150,11 @@ pub struct SymbolArgs {
 ///
 /// Reads profile.proto files (gzipped or not), Go's legacy text heap profiles and jemalloc's raw
 /// heap dumps; `-` reads standard input. With three or more snapshots each site gets a series, a slope, a fit and a
-/// class (leak, growing, sawtooth, plateau, shrinking, noise). Per function, flat and cum
-/// deltas (in JSON) equal `go tool pprof -diff_base=BASE NEW`.
+/// class (leak, growing, sawtooth, plateau, shrinking, noise). On sampled profiles (Go's
+/// MemProfileRate, V8's interval, jemalloc's lg_prof_sample) a change counts only beyond the
+/// sampling noise of the samples that changed between snapshots, and rows that rest on few
+/// samples say so. Per function, flat and cum deltas (in JSON) equal `go tool pprof
+/// -diff_base=BASE NEW`.
 #[derive(Debug, Args)]
 #[command(after_help = after_help(DIFF_EXAMPLES, &[Exit::Done, Exit::GateTripped, Exit::Bad]))]
 pub struct DiffArgs {
@@ -234,8 +237,11 @@ pub struct DiffArgs {
     #[arg(long, value_name = "SIZE", value_parser = parse_size, help_heading = "CI gates")]
     pub fail_on_site_growth: Option<i64>,
 
-    /// Exit 1 when any site is classed `leak`. Needs three or more snapshots: with two, a leak
-    /// cannot be told from a plateau, and heapdiff refuses the gate rather than pass silently.
+    /// Exit 1 when any site is classed `leak`: growth beyond sampling noise that keeps its
+    /// pace to the last snapshot, however large the site was at the base; a cache that filled
+    /// is never one. Needs three or more snapshots: with two, a leak cannot be told from a
+    /// plateau, so the gate is refused rather than passed silently. The gate's reason says
+    /// when the run could not tell (fewer than six snapshots, or growth too noisy to tell).
     #[arg(long, help_heading = "CI gates")]
     pub fail_on_leaks: bool,
 }
@@ -510,7 +516,10 @@ pub const CAPTURE_EXAMPLES: &[&str] = &[
 /// each (redrawn in place on a terminal, appended when piped).
 ///
 /// Stops after -n COUNT snapshots or --for DURATION, or, with --fail-on-leaks, at the first
-/// site classed leak (exit 1): a soak-test gate for CI.
+/// site classed leak (exit 1): a soak-test gate for CI. A run that ends without a leak closes
+/// with a verdict line on stderr: no leak (and how large a growth would have been seen), or
+/// that it could not tell (too few snapshots, or a site whose growth could not yet be told
+/// from a plateau).
 #[derive(Debug, Args)]
 #[command(after_help = after_help(WATCH_EXAMPLES, &[Exit::Done, Exit::GateTripped, Exit::Bad]))]
 pub struct WatchArgs {
@@ -525,7 +534,8 @@ pub struct WatchArgs {
     #[arg(long = "for", value_name = "DURATION", value_parser = heapdiff::units::parse_duration)]
     pub for_: Option<std::time::Duration>,
 
-    /// Stop with exit 1 at the first site classed leak.
+    /// Stop with exit 1 at the first site classed leak (growth beyond sampling noise that keeps
+    /// its pace; never a cache that filled).
     #[arg(long)]
     pub fail_on_leaks: bool,
 
