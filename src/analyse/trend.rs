@@ -81,9 +81,10 @@ pub const TELL_SIGMAS: f64 = 2.0;
 /// Standard deviations of noise under which an interval's drop still counts as keeping pace.
 pub const STEP_SIGMAS: f64 = 2.0;
 /// Each step of a staircase leaves the container at least this many times the size the step
-/// before left it (a container that doubles is twice its size; a cache filling up adds less
-/// and less).
-pub const STAIR_GROWTH: f64 = 1.5;
+/// before left it: a container that doubles (a Go map, a Rust `Vec`, a C++ vector) is twice
+/// its size, Java's `ArrayList` 1.5 times, a large Go slice grown by `append` about 1.25 times;
+/// a cache filling up adds less and less.
+pub const STAIR_GROWTH: f64 = 1.2;
 /// A staircase's tread may last this many times the one its last two steps predict (plus one
 /// snapshot interval, since a step is only seen between snapshots) before the steps count as
 /// stopped.
@@ -142,7 +143,8 @@ impl Classifier<'_> {
     /// grow steadily: two or more significant rises, each leaving the container at least
     /// [`STAIR_GROWTH`] times the size the one before left it and adding no less (a doubling's
     /// steps double); flat treads between them (no other interval rises beyond noise by a
-    /// quarter of the smallest rise, nor drops by half the largest); and a last tread no longer
+    /// quarter of the smallest rise, nor drops by half the largest; at least one between the
+    /// last two rises); and a last tread no longer
     /// than the last two rises predict (a doubling's treads grow as its steps do). A container
     /// that stopped doubling has a longer tread than that.
     fn staircase(&self, y: &[f64], x: &[f64]) -> bool {
@@ -175,6 +177,11 @@ impl Classifier<'_> {
         }
         let mid = |i: usize| (x[i] + x[i + 1]) / 2.0;
         let (a, b) = (rises[rises.len() - 2], rises[rises.len() - 1]);
+        // A doubling's treads lengthen: the last two rises have a tread between them (rises in
+        // adjacent intervals are a fill, or a line).
+        if b == a + 1 {
+            return false;
+        }
         let gap = mid(b) - mid(a);
         if gap <= 0.0 {
             return false;
