@@ -172,7 +172,7 @@ Register-ArgumentCompleter -Native -CommandName 'heapdiff' -ScriptBlock {
             [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'Rows shown after each snapshot')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never')
             [CompletionResult]::new('--gc', '--gc', [CompletionResultType]::ParameterName, 'Ask a Go service to collect garbage before it writes the heap profile (adds `gc=1` to URL inputs, as `/debug/pprof/heap?gc=1`)')
-            [CompletionResult]::new('--fail-on-leaks', '--fail-on-leaks', [CompletionResultType]::ParameterName, 'Stop with exit 1 at the first site classed leak (growth beyond sampling noise that keeps its pace; never a cache that filled)')
+            [CompletionResult]::new('--fail-on-leaks', '--fail-on-leaks', [CompletionResultType]::ParameterName, 'Stop with exit 1 when a site is classed leak (growth beyond sampling noise that keeps its pace; never a cache that filled) in two rounds running, or in the last round')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break

@@ -164,7 +164,7 @@ set edit:completion:arg-completer[heapdiff] = {|@words|
             cand --top 'Rows shown after each snapshot'
             cand --color 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never'
             cand --gc 'Ask a Go service to collect garbage before it writes the heap profile (adds `gc=1` to URL inputs, as `/debug/pprof/heap?gc=1`)'
-            cand --fail-on-leaks 'Stop with exit 1 at the first site classed leak (growth beyond sampling noise that keeps its pace; never a cache that filled)'
+            cand --fail-on-leaks 'Stop with exit 1 when a site is classed leak (growth beyond sampling noise that keeps its pace; never a cache that filled) in two rounds running, or in the last round'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }

@@ -177,5 +177,5 @@ complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l color -d 'Wh
 always\t''
 never\t''"
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l gc -d 'Ask a Go service to collect garbage before it writes the heap profile (adds `gc=1` to URL inputs, as `/debug/pprof/heap?gc=1`)'
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l fail-on-leaks -d 'Stop with exit 1 at the first site classed leak (growth beyond sampling noise that keeps its pace; never a cache that filled)'
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l fail-on-leaks -d 'Stop with exit 1 when a site is classed leak (growth beyond sampling noise that keeps its pace; never a cache that filled) in two rounds running, or in the last round'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'

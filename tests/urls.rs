@@ -11,6 +11,11 @@ use crate::util::*;
 /// testdata/go/leak, `/` with an HTML page, anything else with 404. Returns its address and
 /// the request lines it saw.
 fn serve(requests: usize) -> (String, Arc<Mutex<Vec<String>>>) {
+    serve_series(requests, "go/leak")
+}
+
+/// As [`serve`], with the first four snapshots of `testdata/<series>`.
+fn serve_series(requests: usize, series: &'static str) -> (String, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap().to_string();
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -36,7 +41,7 @@ fn serve(requests: usize) -> (String, Arc<Mutex<Vec<String>>>) {
                 None => path,
             };
             let (status, ctype, body) = if path.starts_with("/debug/pprof/heap") {
-                let f = testdata(&format!("go/leak/heap_00{next}.pb.gz"));
+                let f = testdata(&format!("{series}/heap_00{next}.pb.gz"));
                 next = next % 4 + 1;
                 (
                     "200 OK",
@@ -246,6 +251,12 @@ fn watch_ranks_as_it_goes_and_gates_on_leaks() {
     let text = stdout(&o);
     assert_eq!(text.matches("== snapshot").count(), 3, "{text}");
     assert!(text.contains("main.(*hub).subscribe"));
+    // The run ends with its verdict.
+    assert!(
+        stderr(&o).contains("heapdiff: verdict: 1 site(s) classed leak: main.(*hub).subscribe"),
+        "{}",
+        stderr(&o)
+    );
     let (addr, _) = serve(4);
     let dir = tempdir("watch");
     let o = run(
@@ -269,6 +280,31 @@ fn watch_ranks_as_it_goes_and_gates_on_leaks() {
         stderr(&o)
     );
     assert!(dir.join("heap_0003.pb.gz").exists() || dir.join("heap_0004.pb.gz").exists());
+}
+
+/// A soak of four snapshots of a service that leaks nothing (sampled at Go's default rate)
+/// passes the gate, and says it could not tell rather than that there is no leak.
+#[test]
+fn a_short_soak_that_saw_nothing_says_it_could_not_tell() {
+    let (addr, _) = serve_series(4, "go/sampled_noleak");
+    let o = run(
+        &[
+            "watch",
+            &format!("http://{addr}/debug/pprof/heap"),
+            "--every",
+            "100ms",
+            "-n",
+            "4",
+            "--fail-on-leaks",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("heapdiff: verdict: could not tell: no site classed leak, but 4 snapshots cannot rule a leak out"),
+        "{err}"
+    );
 }
 
 /// End to end against a real Go service (testdata/gen/service) under load, profiled at Go's

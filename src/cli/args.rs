@@ -515,8 +515,8 @@ pub const CAPTURE_EXAMPLES: &[&str] = &[
 /// Watch a live service's heap: take a snapshot every DURATION and show the ranking after
 /// each (redrawn in place on a terminal, appended when piped).
 ///
-/// Stops after -n COUNT snapshots or --for DURATION, or, with --fail-on-leaks, at the first
-/// site classed leak (exit 1): a soak-test gate for CI. A run that ends without a leak closes
+/// Stops after -n COUNT snapshots or --for DURATION, or, with --fail-on-leaks, when a site is
+/// classed leak in two rounds running (or in the last round): exit 1, a soak-test gate for CI. A run that ends without a leak closes
 /// with a verdict line on stderr: no leak (and how large a growth would have been seen), or
 /// that it could not tell (too few snapshots, or a site whose growth could not yet be told
 /// from a plateau).
@@ -534,8 +534,8 @@ pub struct WatchArgs {
     #[arg(long = "for", value_name = "DURATION", value_parser = heapdiff::units::parse_duration)]
     pub for_: Option<std::time::Duration>,
 
-    /// Stop with exit 1 at the first site classed leak (growth beyond sampling noise that keeps
-    /// its pace; never a cache that filled).
+    /// Stop with exit 1 when a site is classed leak (growth beyond sampling noise that keeps
+    /// its pace; never a cache that filled) in two rounds running, or in the last round.
     #[arg(long)]
     pub fail_on_leaks: bool,
 

@@ -18,6 +18,7 @@ pub fn run(a: &WatchArgs, color: bool) -> super::fail::Result<Exit> {
     let mut loaded = Vec::new();
     let mut work = Vec::new();
     let mut last_verdict = None;
+    let mut prev_leaks: Vec<String> = Vec::new();
     for k in 1.. {
         if a.count.is_some_and(|n| k > n as usize) {
             break;
@@ -63,15 +64,26 @@ pub fn run(a: &WatchArgs, color: bool) -> super::fail::Result<Exit> {
         let mut stdout = std::io::stdout().lock();
         stdout.write_all(&out)?;
         stdout.flush()?;
+        // A site trips the gate when it is classed leak in two rounds running (one round's
+        // verdict on a sampled series can be chance; a leak stays a leak), or in the last round.
+        let leaks: Vec<String> = diff
+            .ranking
+            .units
+            .iter()
+            .filter(|u| u.class == Class::Leak)
+            .map(|u| u.name.clone())
+            .collect();
+        let last_round = a.count.is_some_and(|n| k >= n as usize)
+            || a.for_.is_some_and(|f| (a.snap.every * k as u32) > f);
         if a.fail_on_leaks
-            && let Some(leak) = diff.ranking.units.iter().find(|u| u.class == Class::Leak)
+            && let Some(leak) = leaks.iter().find(|l| last_round || prev_leaks.contains(*l))
         {
             eprintln!(
-                "heapdiff: gate fail-on-leaks tripped: {} classed leak after {k} snapshots",
-                leak.name
+                "heapdiff: gate fail-on-leaks tripped: {leak} classed leak after {k} snapshots"
             );
             return Ok(Exit::GateTripped);
         }
+        prev_leaks = leaks;
         last_verdict = Some(heapdiff::analyse::gates::verdict(&diff));
     }
     // The run's verdict: a leak, none (and how large one would have been seen), or that the
