@@ -144,8 +144,10 @@ fn a_map_that_keeps_doubling_is_a_leak_and_one_that_stopped_is_not() {
     assert_eq!(leaks(&d), [leak]);
     let u = row(&d, leak);
     assert!(u.staircase, "{:?}", u.series);
-    // Few steps, but each one a bucket array of megabytes: sampled almost surely, not few.
+    // Few steps, but each one a bucket array of megabytes: sampled almost surely, not few,
+    // and its noise is that of the small overflow buckets beside it, sample by sample.
     assert!(!u.few_samples);
+    assert!(u.noise < 0.1 * u.delta as f64, "{} vs {}", u.noise, u.delta);
     let stopped = row(&d, gt["window_function"].as_str().unwrap());
     assert_ne!(stopped.class, Class::Leak, "{:?}", stopped.series);
     assert!(!stopped.staircase);

@@ -8,10 +8,14 @@
 //! jemalloc_pprof, tcmalloc) decide once, when an object is allocated, whether it is sampled:
 //! an object of size s is kept with probability p = 1 − e^(−s/R), and every sampled object is
 //! reported as s/p bytes (Go's proto writer, jemalloc's and pprof's unbiasing, V8's scaled
-//! counts). Per stack the profile gives the estimate n of live objects and their bytes b, so
-//! the mean size is a = b/n, the raw number of samples behind the value is c = n·p, and each
+//! counts). Per sample (Go writes one per stack and object size) the profile gives the
+//! estimate n of live objects and their bytes b, so the size is a = b/n, the raw number of samples behind the value is c = n·p, and each
 //! sample stands for w = a/p bytes with a variance of u = w²·(1 − p) (Horvitz–Thompson: the
-//! variance of Σ s/p over the sampled objects, estimated from the samples themselves). Without
+//! variance of Σ s/p over the sampled objects, estimated from the samples themselves). These
+//! are summed sample by sample per stack when the profile is catalogued
+//! (`series::SamplingCell`), so a stack holding a bucket array of megabytes (sampled almost
+//! surely) beside small entries keeps the two apart; a stack's u is its variance over its
+//! samples. Without
 //! object counts (jemalloc_pprof writes bytes only) every sample is taken to stand for R bytes
 //! of small objects: c = b/R, u = R². An exact profile (R = 1) has no sampling noise.
 //!
@@ -78,6 +82,23 @@ pub fn stack_samples(snap: &Snapshot, s: StackId, rate: f64, bytes_unit: bool) -
         return StackSamples::default();
     }
     let v = snap.stacks.get(s).unsigned_abs() as f64;
+    // Summed sample by sample, each with its own size, where the loader could.
+    if let Some(cells) = &snap.stacks.samples {
+        let c = cells.get(s.index()).copied().unwrap_or_default();
+        if c.count <= 0.0 || v == 0.0 {
+            return StackSamples::default();
+        }
+        let var = if bytes_unit {
+            c.var_bytes
+        } else {
+            c.var_objects
+        };
+        return StackSamples {
+            count: c.count,
+            unit_var: var / c.count,
+            allocated: c.allocated,
+        };
+    }
     let (bytes, objects) = if bytes_unit {
         (
             v,

@@ -198,6 +198,9 @@ pub struct StackValues {
     /// The allocation count per stack (`alloc_objects`) beside an in-use type, when the
     /// profile has one: the sampling-noise model bounds what was replaced between snapshots.
     pub allocs: Option<Vec<i64>>,
+    /// Per stack, what sampling says of its in-use values, sample by sample (profiles sampled
+    /// by bytes only).
+    pub samples: Option<Vec<SamplingCell>>,
     /// Sum of the chosen sample type over all samples (including samples with no stack).
     pub total: i64,
     /// Sum of the object counts, when present.
@@ -441,6 +444,7 @@ impl Catalog {
             }
             *t = *r;
         }
+        let samples = sampling_cells(p, &stack_of, stacks.len());
         let mut values = std::mem::take(&mut p.values);
         values.gather(&stack_of);
         values.shrink_to_fit();
@@ -449,6 +453,7 @@ impl Catalog {
             stacks,
             rows: values,
             totals,
+            samples,
         })
     }
 
@@ -679,6 +684,86 @@ pub struct AllValues {
     pub rows: Values,
     /// Per sample type, the sum over all samples (including samples with no stack).
     pub totals: Vec<i64>,
+    /// Per row, what sampling says of its in-use values, summed sample by sample (profiles
+    /// sampled by bytes with an `inuse_space` type only).
+    pub samples: Option<Vec<SamplingCell>>,
+}
+
+/// What sampling says of one stack's in-use values, summed over its samples, each with its own
+/// object size (see `analyse::noise`): a stack that holds a megabyte bucket array and small
+/// entries keeps the array's near certainty and the entries' noise apart.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SamplingCell {
+    /// Raw samples behind the values (Σ n·p).
+    pub count: f64,
+    /// Variance of the bytes (Σ n·s²·(1 − p)/p).
+    pub var_bytes: f64,
+    /// Variance of the object count (Σ n·(1 − p)/p).
+    pub var_objects: f64,
+    /// Raw samples ever allocated (Σ `alloc_objects`·p), when the profile counts allocations.
+    pub allocated: Option<f64>,
+}
+
+/// Per row, the [`SamplingCell`] of a profile sampled by bytes with `inuse_space` (object
+/// counts from `inuse_objects`; without them each sample stands for R bytes of small objects).
+fn sampling_cells(p: &Profile, row_of_sample: &[u32], rows: usize) -> Option<Vec<SamplingCell>> {
+    let by_bytes = p.period_type.as_ref().is_some_and(|t| t.unit == "bytes");
+    if !by_bytes || p.period <= 1 {
+        return None;
+    }
+    let rate = p.period as f64;
+    let find = |name: &str, unit: &str| {
+        p.sample_types
+            .iter()
+            .position(|t| t.ty == name && t.unit == unit)
+    };
+    let space = find("inuse_space", "bytes")?;
+    let objects = find("inuse_objects", "count");
+    let allocs = find("alloc_objects", "count");
+    let mut cells = vec![SamplingCell::default(); rows];
+    if allocs.is_some() && objects.is_some() {
+        for c in &mut cells {
+            c.allocated = Some(0.0);
+        }
+    }
+    let mut b_col = p.values.column(space);
+    let mut n_col = objects.map(|o| p.values.column(o));
+    let mut a_col = allocs.map(|a| p.values.column(a));
+    for &row in row_of_sample {
+        let b = b_col.next().unwrap_or(0).unsigned_abs() as f64;
+        let n = n_col
+            .as_mut()
+            .map(|c| c.next().unwrap_or(0).unsigned_abs() as f64);
+        let a = a_col
+            .as_mut()
+            .map(|c| c.next().unwrap_or(0).unsigned_abs() as f64);
+        let Some(cell) = cells.get_mut(row as usize) else {
+            continue; // a sample without frames
+        };
+        match n {
+            Some(n) if n > 0.0 && b > 0.0 => {
+                let size = b / n;
+                let prob = 1.0 - (-size / rate).exp();
+                if prob <= 0.0 {
+                    continue;
+                }
+                let q = (1.0 - prob) / prob;
+                cell.count += n * prob;
+                cell.var_bytes += n * size * size * q;
+                cell.var_objects += n * q;
+                if let (Some(total), Some(a)) = (cell.allocated.as_mut(), a) {
+                    *total += a * prob;
+                }
+            }
+            Some(_) => {}
+            None if b > 0.0 => {
+                cell.count += b / rate;
+                cell.var_bytes += b * rate;
+            }
+            None => {}
+        }
+    }
+    Some(cells)
 }
 
 impl AllValues {
@@ -707,6 +792,15 @@ impl AllValues {
             objects: objects.map(|o| self.column(o, nstacks)),
             bytes: bytes.map(|b| self.column(b, nstacks)),
             allocs: allocs.map(|a| self.column(a, nstacks)),
+            samples: self.samples.as_ref().map(|cells| {
+                let mut out = vec![SamplingCell::default(); nstacks];
+                for (&s, c) in self.stacks.iter().zip(cells) {
+                    if let Some(slot) = out.get_mut(s as usize) {
+                        *slot = *c;
+                    }
+                }
+                out
+            }),
             total: self.totals[ty],
             total_objects: objects.map(|o| self.totals[o]),
         }

@@ -10,7 +10,8 @@ pub mod names;
 use std::path::PathBuf;
 
 pub use catalog::{
-    Catalog, Frame, FrameId, FrameOptions, Frames, FuncId, FuncNode, StackId, StackValues,
+    Catalog, Frame, FrameId, FrameOptions, Frames, FuncId, FuncNode, SamplingCell, StackId,
+    StackValues,
 };
 
 use crate::error::{Error, InputError};
