@@ -288,49 +288,14 @@ fn readme_examples_show_real_output() {
     let path = root().join("README.md");
     let mut readme = read(&path);
     let bless = std::env::var_os("HEAPDIFF_BLESS").is_some_and(|v| v == "1");
-    for args in [
-        vec![
-            "diff",
-            "testdata/go/leak",
-            "--work-step",
-            "500",
-            "--work-unit",
-            "request",
-            "--top",
-            "5",
-        ],
-        vec!["show", "testdata/go/leak/heap_004.pb.gz", "--top", "3"],
-        vec![
-            "diff",
-            "testdata/go/sampled_uptime",
-            "--work-step",
-            "3000",
-            "--work-unit",
-            "request",
-            "--top",
-            "2",
-        ],
-        vec![
-            "diff",
-            "testdata/go/sampled_fresh",
-            "--work-step",
-            "6000",
-            "--work-unit",
-            "request",
-            "--top",
-            "2",
-        ],
-        vec![
-            "diff",
-            "testdata/go/sampled_stairs",
-            "--work-step",
-            "40000",
-            "--work-unit",
-            "request",
-            "--top",
-            "2",
-        ],
+    for example in [
+        "diff testdata/go/leak --work-step 500 --work-unit request --top 5",
+        "show testdata/go/leak/heap_004.pb.gz --top 3",
+        "diff testdata/go/sampled_uptime --work-step 3000 --work-unit request --top 2",
+        "diff testdata/go/sampled_fresh --work-step 6000 --work-unit request --top 2",
+        "diff testdata/go/sampled_stairs --work-step 40000 --work-unit request --top 2",
     ] {
+        let args: Vec<&str> = example.split_whitespace().collect();
         let o = bin()
             .args(&args)
             .current_dir(root())

@@ -7,14 +7,16 @@ use crate::util::*;
 use heapdiff::analyse::{Class, Diff, RankedUnit};
 use heapdiff::{DiffOptions, Work, series};
 
-/// The series in `testdata/go/<name>` with its request counts as the work axis, and the
-/// program's own record of it.
-fn sampled(name: &str) -> (Diff, serde_json::Value) {
-    let dir = testdata(&format!("go/{name}"));
+/// The series in `testdata/<dir>` with its request counts as the work axis, and the program's
+/// own record of it, which says the sampling interval under `rate_key`.
+fn series_at(dir: &str, rate_key: &str) -> (Diff, serde_json::Value) {
+    let dir = testdata(dir);
     let gt: serde_json::Value = serde_json::from_str(&read(&dir.join("groundtruth.json"))).unwrap();
     assert_eq!(
-        gt["memprofilerate"], 524288,
-        "{name} is at Go's default rate"
+        gt[rate_key],
+        524288,
+        "{} is at the default rate",
+        dir.display()
     );
     let requests: Vec<f64> = gt["requests"]
         .as_array()
@@ -31,6 +33,11 @@ fn sampled(name: &str) -> (Diff, serde_json::Value) {
         ..Default::default()
     };
     (heapdiff::diff_paths(&paths, &opts).unwrap(), gt)
+}
+
+/// A Go series of testdata/gen/sampled, at Go's default `MemProfileRate`.
+fn sampled(name: &str) -> (Diff, serde_json::Value) {
+    series_at(&format!("go/{name}"), "memprofilerate")
 }
 
 fn row<'a>(d: &'a Diff, name: &str) -> &'a RankedUnit {
@@ -229,29 +236,9 @@ fn few_samples_are_said_in_every_format() {
     );
 }
 
-/// The series in `testdata/<dir>` with its request counts, for V8's profiles.
+/// A Node series of testdata/gen/node/sampled.js, at V8's default interval.
 fn node(name: &str) -> (Diff, serde_json::Value) {
-    let dir = testdata(name);
-    let gt: serde_json::Value = serde_json::from_str(&read(&dir.join("groundtruth.json"))).unwrap();
-    assert_eq!(
-        gt["interval_bytes"], 524288,
-        "{name} is at V8's default interval"
-    );
-    let requests: Vec<f64> = gt["requests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_f64().unwrap())
-        .collect();
-    let paths = heapdiff::load::inputs::expand(std::slice::from_ref(&dir)).unwrap();
-    let opts = DiffOptions {
-        series: series::Options {
-            work: Some(Work::PerProfile(requests)),
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    (heapdiff::diff_paths(&paths, &opts).unwrap(), gt)
+    series_at(name, "interval_bytes")
 }
 
 /// Node at V8's default sampling interval: a leak already large at the first snapshot is the
