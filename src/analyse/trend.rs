@@ -85,10 +85,6 @@ pub const STEP_SIGMAS: f64 = 2.0;
 /// its size, Java's `ArrayList` 1.5 times, a large Go slice grown by `append` about 1.25 times;
 /// a cache filling up adds less and less.
 pub const STAIR_GROWTH: f64 = 1.2;
-/// A staircase's tread may last this many times the one its last two steps predict (plus one
-/// snapshot interval, since a step is only seen between snapshots) before the steps count as
-/// stopped.
-pub const STAIR_SLACK: f64 = 1.5;
 
 /// Decides the class of one series from its values, its sampling noise and the floor.
 pub struct Classifier<'a> {
@@ -144,9 +140,9 @@ impl Classifier<'_> {
     /// [`STAIR_GROWTH`] times the size the one before left it and adding no less (a doubling's
     /// steps double); flat treads between them (no other interval rises beyond noise by a
     /// quarter of the smallest rise, nor drops by half the largest; at least one between the
-    /// last two rises); and a last tread no longer
-    /// than the last two rises predict (a doubling's treads grow as its steps do). A container
-    /// that stopped doubling has a longer tread than that.
+    /// last two rises); and a last tread that has not outlasted the longest the last two rises
+    /// allow (a doubling's treads grow as its steps do). A container that stopped doubling has
+    /// a longer tread than that.
     fn staircase(&self, y: &[f64], x: &[f64]) -> bool {
         let steps: Vec<f64> = y.windows(2).map(|w| w[1] - w[0]).collect();
         let rises: Vec<usize> = (0..steps.len())
@@ -175,21 +171,19 @@ impl Classifier<'_> {
         {
             return false;
         }
-        let mid = |i: usize| (x[i] + x[i + 1]) / 2.0;
         let (a, b) = (rises[rises.len() - 2], rises[rises.len() - 1]);
         // A doubling's treads lengthen: the last two rises have a tread between them (rises in
         // adjacent intervals are a fill, or a line).
         if b == a + 1 {
             return false;
         }
-        let gap = mid(b) - mid(a);
-        if gap <= 0.0 {
-            return false;
-        }
+        // A step is seen only between two snapshots: the last one came by x[b + 1], at most
+        // x[b + 1] - x[a] after the one before. A container that keeps growing by its factor
+        // g waits g times longer for each step (its entries grow linearly), so the next step
+        // is due by x[b + 1] + g·(x[b + 1] - x[a]); a tread past that has stopped.
         let growth = (y[b + 1] / y[a + 1]).clamp(STAIR_GROWTH, 4.0);
-        let spacing = (x[x.len() - 1] - x[0]) / (x.len() - 1) as f64;
-        let tread = x[x.len() - 1] - mid(b);
-        tread <= STAIR_SLACK * growth * gap + spacing
+        let due = x[b + 1] + growth * (x[b + 1] - x[a]);
+        x[x.len() - 1] <= due
     }
 
     /// The class of `y` against `x`, with the evidence behind it.
