@@ -238,15 +238,25 @@ impl UnitNoise {
 
     /// Variance of the change from snapshot `j` to `k` (j < k).
     pub fn var(&self, j: usize, k: usize) -> f64 {
+        let (net, replaced) = self.var_parts(j, k);
+        net + replaced
+    }
+
+    /// The variance of the change from snapshot `j` to `k` in its two parts: from the samples
+    /// that came or went on net, and from those replaced (within its bounds).
+    pub fn var_parts(&self, j: usize, k: usize) -> (f64, f64) {
         let (j, k) = (j.min(k), j.max(k));
         if j == k || !self.sampled {
-            return 0.0;
+            return (0.0, 0.0);
         }
         let net: f64 = self.step[j..k].iter().sum();
         let replaced: f64 = self.turnover[j..k].iter().sum();
-        net + replaced
-            .min(self.level[j] + self.level[k])
-            .min(self.scatter_cap)
+        (
+            net,
+            replaced
+                .min(self.level[j] + self.level[k])
+                .min(self.scatter_cap),
+        )
     }
 
     /// Standard deviation of the change from snapshot `j` to `k`.

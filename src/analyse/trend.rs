@@ -266,7 +266,14 @@ impl Classifier<'_> {
         let paced = (f.slope * (x[last] - x[last - h])).max(d * share(last - h));
         let sd_half = self.sd(last - h, last);
         let tells = paced > TELL_SIGMAS * sd_half;
+        // A population whose samples are being replaced (a cache, a pool) drifts between
+        // refreshes as a random walk does, so where replacement carries most of the later
+        // half's noise its growth must itself clear NOISE_SIGMAS; growth by new samples alone
+        // (nothing freed) only has to keep the pace.
+        let (net_var, replaced_var) = self.noise.var_parts(last - h, last);
+        let drifting = replaced_var > net_var;
         let keeps_pace = half > paced / 2.0;
+        let clears = !drifting || half > NOISE_SIGMAS * sd_half;
         // A line fits when it explains most of the variance, or when what it leaves is within
         // the noise a sampled series of this size scatters by.
         let (mx, my) = (
@@ -289,7 +296,7 @@ impl Classifier<'_> {
             .count() as f64
             / steps.len() as f64;
         if fits && grew >= LEAK_MIN_GREW_SHARE && keeps_pace {
-            if tells {
+            if tells && clears {
                 return (Class::Leak, ev);
             }
             ev.undecided = true;

@@ -12,6 +12,9 @@
 //	         ring cache full by the fourth.
 //	noleak   the same service without the leak, from a fresh start: the cache fills by the
 //	         fourth of eight snapshots and nothing else is kept. No site leaks.
+//	bigcache the noleak service with slots of 4,096 bytes (80 MiB, some 160 samples: enough
+//	         that the series' own scatter bounds replacement): full by the fourth of eight
+//	         snapshots, then replaced a third at a time, which makes it drift. No site leaks.
 //	stairs   (*index).add keeps every request's id in a map of ids to counters (values held
 //	         in the map's buckets), so its retention is the bucket array alone and rises in
 //	         doublings while the entries rise linearly; (*window).add counts requests by id modulo
@@ -57,12 +60,13 @@ func (r *registry) track(id uint64) {
 // lap, and bounded from then on.
 type ring struct {
 	slots [][]byte
+	size  int
 	next  int
 }
 
 //go:noinline
 func (c *ring) put(id uint64) {
-	b := make([]byte, 512)
+	b := make([]byte, c.size)
 	copy(b, strconv.FormatUint(id, 10))
 	c.slots[c.next] = b
 	c.next = (c.next + 1) % len(c.slots)
@@ -135,20 +139,23 @@ func snapshot(dir string, n int) {
 }
 
 func main() {
-	mode := flag.String("mode", "uptime", "uptime, fresh, noleak or stairs")
+	mode := flag.String("mode", "uptime", "uptime, fresh, noleak, bigcache or stairs")
 	out := flag.String("out", "out", "directory to write into")
 	flag.Parse()
 	warmup, step, snaps := 0, 6000, 8
 	s := &service{
-		leak:  *mode != "noleak",
+		leak:  *mode != "noleak" && *mode != "bigcache",
 		reg:   &registry{records: make(map[uint64]*record)},
-		cache: &ring{slots: make([][]byte, 20000)},
+		cache: &ring{slots: make([][]byte, 20000), size: 512},
 	}
 	switch *mode {
 	case "uptime":
 		warmup, step, snaps = 60000, 3000, 9
 	case "fresh", "noleak":
 		warmup, step, snaps = 0, 6000, 8
+	case "bigcache":
+		warmup, step, snaps = 0, 6000, 8
+		s.cache.size = 4096
 	case "stairs":
 		warmup, step, snaps = 0, 40000, 8
 		s.stairs = true
@@ -186,10 +193,11 @@ func main() {
 		leaked = append(leaked, kept)
 	}
 	leakFn := map[string]string{
-		"uptime": "main.(*registry).track",
-		"fresh":  "main.(*registry).track",
-		"noleak": "",
-		"stairs": "main.(*index).add",
+		"uptime":   "main.(*registry).track",
+		"fresh":    "main.(*registry).track",
+		"noleak":   "",
+		"bigcache": "",
+		"stairs":   "main.(*index).add",
 	}[*mode]
 	gt := map[string]interface{}{
 		"mode":             *mode,
@@ -201,7 +209,7 @@ func main() {
 		"record_bytes":     384,
 		"cache_function":   "main.(*ring).put",
 		"cache_slots":      20000,
-		"cache_slot_bytes": 512,
+		"cache_slot_bytes": s.cache.size,
 		"window_function":  "main.(*window).add",
 		"window_entries":   200000,
 	}

@@ -4,7 +4,7 @@
 # the tests assert verdicts and figures that hold for any run.
 set -euo pipefail
 cd "$(dirname "$0")"
-for mode in uptime fresh noleak stairs; do
+for mode in uptime fresh noleak bigcache stairs; do
   out=../../go/sampled_$mode
   rm -rf "$out"
   go run . -mode "$mode" -out "$out"
