@@ -268,10 +268,14 @@ impl Classifier<'_> {
         let tells = paced > TELL_SIGMAS * sd_half;
         // A population whose samples are being replaced (a cache, a pool) drifts between
         // refreshes as a random walk does, so where replacement carries most of the later
-        // half's noise its growth must itself clear NOISE_SIGMAS; growth by new samples alone
-        // (nothing freed) only has to keep the pace.
+        // half's noise, or where it dropped beyond noise, its growth must itself clear
+        // NOISE_SIGMAS; growth by new samples alone (nothing freed) only has to keep the pace.
+        // A drop beyond noise in the later half shows samples leaving too, whatever the bounds
+        // said: a population being replaced, not one that only grows.
         let (net_var, replaced_var) = self.noise.var_parts(last - h, last);
-        let drifting = replaced_var > net_var;
+        let dropped =
+            (last - h..last).any(|i| steps[i] < 0.0 && -steps[i] > STEP_SIGMAS * self.sd(i, i + 1));
+        let drifting = replaced_var > net_var || dropped;
         let keeps_pace = half > paced / 2.0;
         let clears = !drifting || half > NOISE_SIGMAS * sd_half;
         // A line fits when it explains most of the variance, or when what it leaves is within
