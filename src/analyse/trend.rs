@@ -229,13 +229,28 @@ impl Classifier<'_> {
         };
         // Did growth stop? Compare the last third of the intervals with a straight line: a
         // plateau when the tail grew by less than a quarter of that, and either the shortfall
-        // is beyond noise or the tail's growth is not.
+        // is beyond noise, or the tail's growth is not while the growth expected would have
+        // been.
+        //
+        // Whether a shortfall is beyond noise is asked of the growth a leak would have had
+        // there: a sampled tail that happened to catch few new samples has a small variance of
+        // its own, but the growth it falls short of would have carried more.
+        let per_value = {
+            let (net, _) = self.noise.var_parts(0, last);
+            if d != 0.0 { net / d.abs() } else { 0.0 }
+        };
+        let short = |gap: f64, want: f64, i: usize, j: usize| {
+            let (net, replaced) = self.noise.var_parts(i, j);
+            let sd = (net.max(want.abs() * per_value) + replaced).sqrt();
+            gap.abs() > NOISE_SIGMAS * sd && gap.abs() >= self.floor
+        };
         let k = (steps.len() / 3).max(1);
         let tail = y[last] - y[last - k];
         let expected = d * share(last - k);
         let stalled = tail < PLATEAU_TAIL_SHARE * expected
-            && (self.significant(expected - tail, last - k, last)
-                || !self.significant(tail, last - k, last));
+            && (short(expected - tail, expected, last - k, last)
+                || (!self.significant(tail, last - k, last)
+                    && short(expected, expected, last - k, last)));
         if stalled {
             return (Class::Plateau, ev);
         }
@@ -248,7 +263,7 @@ impl Classifier<'_> {
             let predicted = early / early_span * recent_span;
             if early > 0.0
                 && tail < SLOWED_PACE_SHARE * predicted
-                && self.significant(predicted - tail, last - k, last)
+                && short(predicted - tail, predicted, last - k, last)
             {
                 let class = if self.significant(tail, last - k, last) {
                     Class::Growing
@@ -276,7 +291,13 @@ impl Classifier<'_> {
         let dropped =
             (last - h..last).any(|i| steps[i] < 0.0 && -steps[i] > STEP_SIGMAS * self.sd(i, i + 1));
         let drifting = replaced_var > net_var || dropped;
-        let keeps_pace = half > paced / 2.0;
+        // Nearer the pace than the plateau; or, where nothing is being replaced, still growing
+        // beyond noise and short of the pace by no more than noise (a sampled half that
+        // happened to catch few of the new samples).
+        let keeps_pace = half > paced / 2.0
+            || (!drifting
+                && half > TELL_SIGMAS * sd_half
+                && !short(paced - half, paced, last - h, last));
         let clears = !drifting || half > NOISE_SIGMAS * sd_half;
         // A line fits when it explains most of the variance, or when what it leaves is within
         // the noise a sampled series of this size scatters by.
