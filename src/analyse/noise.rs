@@ -55,7 +55,7 @@
 //! do not use the series' scatter: their verdicts take the allocation counts or the levels,
 //! the conservative bounds, so that twenty samples of a full cache never read as growth.
 
-use crate::series::{Series, Snapshot, StackId};
+use crate::series::{SamplingCell, Series, Snapshot, StackId};
 
 /// Samples per snapshot, on average, under which a unit's verdict rests on few samples.
 pub const FEW_SAMPLES: f64 = 50.0;
@@ -82,64 +82,40 @@ pub fn stack_samples(snap: &Snapshot, s: StackId, rate: f64, bytes_unit: bool) -
         return StackSamples::default();
     }
     let v = snap.stacks.get(s).unsigned_abs() as f64;
-    // Summed sample by sample, each with its own size, where the loader could.
-    if let Some(cells) = &snap.stacks.samples {
-        let c = cells.get(s.index()).copied().unwrap_or_default();
-        if c.count <= 0.0 || v == 0.0 {
-            return StackSamples::default();
-        }
-        let var = if bytes_unit {
-            c.var_bytes
-        } else {
-            c.var_objects
-        };
-        return StackSamples {
-            count: c.count,
-            unit_var: var / c.count,
-            allocated: c.allocated,
-        };
+    if v == 0.0 {
+        return StackSamples::default();
     }
-    let (bytes, objects) = if bytes_unit {
-        (
-            v,
-            snap.stacks.objects_of(s).map(|o| o.unsigned_abs() as f64),
-        )
-    } else {
-        let b = snap
-            .stacks
-            .bytes
-            .as_ref()
-            .map(|b| b.get(s.index()).copied().unwrap_or(0));
-        (b.map(|b| b.unsigned_abs() as f64).unwrap_or(0.0), Some(v))
-    };
-    let allocs = snap.stacks.allocs_of(s).map(|a| a.unsigned_abs() as f64);
-    match objects {
-        Some(n) if n > 0.0 && bytes > 0.0 => {
-            let size = bytes / n;
-            let p = 1.0 - (-size / rate).exp();
-            if p <= 0.0 {
-                return StackSamples::default();
-            }
-            // One sample stands for 1/p objects: `unit` of the value each.
-            let unit = if bytes_unit { size } else { 1.0 };
-            let w = unit / p;
-            StackSamples {
-                count: n * p,
-                unit_var: w * w * (1.0 - p),
-                allocated: allocs.map(|a| a * p),
+    // Summed sample by sample, each with its own size, where the loader could; else from the
+    // stack's totals, as if one size.
+    let cell = match &snap.stacks.samples {
+        Some(cells) => cells.get(s.index()).copied().unwrap_or_default(),
+        None => {
+            let allocs = snap.stacks.allocs_of(s).map(|a| a.unsigned_abs() as f64);
+            if bytes_unit {
+                let n = snap.stacks.objects_of(s).map(|o| o.unsigned_abs() as f64);
+                SamplingCell::of(n, v, allocs, rate)
+            } else {
+                let b = snap
+                    .stacks
+                    .bytes
+                    .as_ref()
+                    .map_or(0, |b| b.get(s.index()).copied().unwrap_or(0).unsigned_abs());
+                SamplingCell::of(Some(v), b as f64, allocs, rate)
             }
         }
-        Some(_) => StackSamples {
-            count: 0.0,
-            unit_var: 0.0,
-            allocated: None,
-        },
-        None if bytes_unit && v > 0.0 => StackSamples {
-            count: v / rate,
-            unit_var: rate * rate,
-            allocated: None,
-        },
-        None => StackSamples::default(),
+    };
+    if cell.count <= 0.0 {
+        return StackSamples::default();
+    }
+    let var = if bytes_unit {
+        cell.var_bytes
+    } else {
+        cell.var_objects
+    };
+    StackSamples {
+        count: cell.count,
+        unit_var: var / cell.count,
+        allocated: cell.allocated,
     }
 }
 
@@ -178,8 +154,6 @@ pub struct UnitNoise {
     pub step: Vec<f64>,
     /// Per interval: the most variance samples replaced in it can add.
     pub turnover: Vec<f64>,
-    /// Per snapshot: raw samples behind the value (c summed over the unit's stacks).
-    pub samples: Vec<f64>,
     /// The bound on replacement variance the series' own scatter gives ([`UnitNoise::calibrate`]);
     /// infinite until calibrated, or when the unit rests on few samples.
     pub scatter_cap: f64,
@@ -194,7 +168,6 @@ impl UnitNoise {
             level: vec![0.0; n],
             step: vec![0.0; n.saturating_sub(1)],
             turnover: vec![0.0; n.saturating_sub(1)],
-            samples: vec![0.0; n],
             scatter_cap: f64::INFINITY,
             sampled: false,
         }

@@ -204,12 +204,13 @@ pub fn rank(series: &Series, sites: &SiteMap, by: By) -> Ranking {
     let mut values = vec![0i64; nunits * nsnap];
     let mut objects = vec![0i64; if has_objects { nunits * nsnap } else { 0 }];
     let mut present_in_base = vec![false; nunits];
-    // The noise model's sums per unit (see `noise`): per snapshot the level variance and the
-    // raw samples; per interval the net steps' variance and the replacement bound.
+    // The noise model's sums per unit (see `noise`): per snapshot the level variance; per
+    // interval the net steps' variance, what moved between the unit's stacks, and the
+    // replacement bound.
     let per = |n: usize| vec![0f64; if sampled { nunits * n } else { 0 }];
     let steps = nsnap.saturating_sub(1);
-    let (mut level, mut samples, mut step, mut turnover, mut moved) =
-        (per(nsnap), per(nsnap), per(steps), per(steps), per(steps));
+    let (mut level, mut step, mut turnover, mut moved) =
+        (per(nsnap), per(steps), per(steps), per(steps));
     let mut prev: Vec<noise::StackSamples> = if sampled {
         vec![Default::default(); cat.num_stacks()]
     } else {
@@ -227,7 +228,6 @@ pub fn rank(series: &Series, sites: &SiteMap, by: By) -> Ranking {
             if sampled {
                 let now = noise::stack_samples(snap, s, rate, bytes_unit);
                 level[u * nsnap + j] += now.count * now.unit_var;
-                samples[u * nsnap + j] += now.count;
                 if j > 0 {
                     let (net, replaced) = noise::interval(&prev[s.index()], &now);
                     step[u * steps + j - 1] += net;
@@ -290,7 +290,6 @@ pub fn rank(series: &Series, sites: &SiteMap, by: By) -> Ranking {
                 level: level[u * nsnap..(u + 1) * nsnap].to_vec(),
                 step: step[u * steps..(u + 1) * steps].to_vec(),
                 turnover: turnover[u * steps..(u + 1) * steps].to_vec(),
-                samples: samples[u * nsnap..(u + 1) * nsnap].to_vec(),
                 scatter_cap: f64::INFINITY,
                 sampled: true,
             }

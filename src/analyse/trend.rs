@@ -113,7 +113,16 @@ impl Classifier<'_> {
 
     /// Whether a change between snapshots i and j is beyond noise and the floor.
     fn significant(&self, d: f64, i: usize, j: usize) -> bool {
-        d.abs() > NOISE_SIGMAS * self.sd(i, j) && d.abs() >= self.floor
+        self.beyond_noise(d, 0.0, 0.0, i, j)
+    }
+
+    /// Whether `gap` between snapshots i and j is beyond the floor and the noise of the larger
+    /// of the change seen there and a change of `want`, at `per_value` variance per unit of net
+    /// change: a shortfall is judged by the noise of the growth it falls short of.
+    fn beyond_noise(&self, gap: f64, want: f64, per_value: f64, i: usize, j: usize) -> bool {
+        let (net, replaced) = self.noise.var_parts(i, j);
+        let sd = (net.max(want.abs() * per_value) + replaced).sqrt();
+        gap.abs() > NOISE_SIGMAS * sd && gap.abs() >= self.floor
     }
 
     /// Released and grown again: a significant drop of at least a quarter of the range,
@@ -239,11 +248,8 @@ impl Classifier<'_> {
             let (net, _) = self.noise.var_parts(0, last);
             if d != 0.0 { net / d.abs() } else { 0.0 }
         };
-        let short = |gap: f64, want: f64, i: usize, j: usize| {
-            let (net, replaced) = self.noise.var_parts(i, j);
-            let sd = (net.max(want.abs() * per_value) + replaced).sqrt();
-            gap.abs() > NOISE_SIGMAS * sd && gap.abs() >= self.floor
-        };
+        let short =
+            |gap: f64, want: f64, i: usize, j: usize| self.beyond_noise(gap, want, per_value, i, j);
         let k = (steps.len() / 3).max(1);
         let tail = y[last] - y[last - k];
         let expected = d * share(last - k);

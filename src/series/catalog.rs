@@ -704,6 +704,48 @@ pub struct SamplingCell {
     pub allocated: Option<f64>,
 }
 
+impl SamplingCell {
+    /// The cell of `objects` live objects (estimated; `None` when the profile does not count
+    /// them) holding `bytes`, `allocated` objects ever allocated, in a profile sampled every
+    /// `rate` bytes on average: one stack and object size, the unit the profilers sample by.
+    /// Without object counts every sample is taken to stand for `rate` bytes of small objects.
+    pub fn of(objects: Option<f64>, bytes: f64, allocated: Option<f64>, rate: f64) -> Self {
+        match objects {
+            Some(n) if n > 0.0 && bytes > 0.0 => {
+                let size = bytes / n;
+                let prob = 1.0 - (-size / rate).exp();
+                if prob <= 0.0 {
+                    return SamplingCell::default();
+                }
+                let q = (1.0 - prob) / prob;
+                SamplingCell {
+                    count: n * prob,
+                    var_bytes: n * size * size * q,
+                    var_objects: n * q,
+                    allocated: allocated.map(|a| a * prob),
+                }
+            }
+            None if bytes > 0.0 => SamplingCell {
+                count: bytes / rate,
+                var_bytes: bytes * rate,
+                var_objects: 0.0,
+                allocated: None,
+            },
+            _ => SamplingCell::default(),
+        }
+    }
+
+    /// Adds another sample's cell (allocation counts stay known only while both know them).
+    pub fn add(&mut self, o: &SamplingCell) {
+        self.count += o.count;
+        self.var_bytes += o.var_bytes;
+        self.var_objects += o.var_objects;
+        if let (Some(a), Some(b)) = (self.allocated.as_mut(), o.allocated) {
+            *a += b;
+        }
+    }
+}
+
 /// Per row, the [`SamplingCell`] of a profile sampled by bytes with `inuse_space` (object
 /// counts from `inuse_objects`; without them each sample stands for R bytes of small objects).
 fn sampling_cells(p: &Profile, row_of_sample: &[u32], rows: usize) -> Option<Vec<SamplingCell>> {
@@ -729,38 +771,16 @@ fn sampling_cells(p: &Profile, row_of_sample: &[u32], rows: usize) -> Option<Vec
     let mut b_col = p.values.column(space);
     let mut n_col = objects.map(|o| p.values.column(o));
     let mut a_col = allocs.map(|a| p.values.column(a));
+    fn next(col: &mut Option<impl Iterator<Item = i64>>) -> Option<f64> {
+        col.as_mut()
+            .map(|c| c.next().unwrap_or(0).unsigned_abs() as f64)
+    }
     for &row in row_of_sample {
         let b = b_col.next().unwrap_or(0).unsigned_abs() as f64;
-        let n = n_col
-            .as_mut()
-            .map(|c| c.next().unwrap_or(0).unsigned_abs() as f64);
-        let a = a_col
-            .as_mut()
-            .map(|c| c.next().unwrap_or(0).unsigned_abs() as f64);
-        let Some(cell) = cells.get_mut(row as usize) else {
-            continue; // a sample without frames
-        };
-        match n {
-            Some(n) if n > 0.0 && b > 0.0 => {
-                let size = b / n;
-                let prob = 1.0 - (-size / rate).exp();
-                if prob <= 0.0 {
-                    continue;
-                }
-                let q = (1.0 - prob) / prob;
-                cell.count += n * prob;
-                cell.var_bytes += n * size * size * q;
-                cell.var_objects += n * q;
-                if let (Some(total), Some(a)) = (cell.allocated.as_mut(), a) {
-                    *total += a * prob;
-                }
-            }
-            Some(_) => {}
-            None if b > 0.0 => {
-                cell.count += b / rate;
-                cell.var_bytes += b * rate;
-            }
-            None => {}
+        let (n, a) = (next(&mut n_col), next(&mut a_col));
+        if let Some(cell) = cells.get_mut(row as usize) {
+            // A sample without frames has no row.
+            cell.add(&SamplingCell::of(n, b, a, rate));
         }
     }
     Some(cells)
@@ -769,8 +789,13 @@ fn sampling_cells(p: &Profile, row_of_sample: &[u32], rows: usize) -> Option<Vec
 impl AllValues {
     /// The column for type `ty`, padded to `nstacks`.
     pub fn column(&self, ty: usize, nstacks: usize) -> Vec<i64> {
-        let mut out = vec![0i64; nstacks];
-        for (&s, v) in self.stacks.iter().zip(self.rows.column(ty)) {
+        self.by_stack(self.rows.column(ty), nstacks)
+    }
+
+    /// Per-row values laid out by stack id, padded to `nstacks` with the default.
+    fn by_stack<T: Copy + Default>(&self, rows: impl Iterator<Item = T>, nstacks: usize) -> Vec<T> {
+        let mut out = vec![T::default(); nstacks];
+        for (&s, v) in self.stacks.iter().zip(rows) {
             if let Some(slot) = out.get_mut(s as usize) {
                 *slot = v;
             }
@@ -792,15 +817,10 @@ impl AllValues {
             objects: objects.map(|o| self.column(o, nstacks)),
             bytes: bytes.map(|b| self.column(b, nstacks)),
             allocs: allocs.map(|a| self.column(a, nstacks)),
-            samples: self.samples.as_ref().map(|cells| {
-                let mut out = vec![SamplingCell::default(); nstacks];
-                for (&s, c) in self.stacks.iter().zip(cells) {
-                    if let Some(slot) = out.get_mut(s as usize) {
-                        *slot = *c;
-                    }
-                }
-                out
-            }),
+            samples: self
+                .samples
+                .as_ref()
+                .map(|cells| self.by_stack(cells.iter().copied(), nstacks)),
             total: self.totals[ty],
             total_objects: objects.map(|o| self.totals[o]),
         }
