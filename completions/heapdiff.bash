@@ -56,7 +56,7 @@ _heapdiff() {
             return 0
             ;;
         heapdiff__subcmd__capture)
-            opts="-n -o -h --every --work-metric --metrics --gc --timeout --max-input-size --count --output --color --help"
+            opts="-H -n -o -h --every --work-metric --metrics --header --tls-ca --tls-cert --tls-key --gc --timeout --max-input-size --count --output --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -71,6 +71,26 @@ _heapdiff() {
                     return 0
                     ;;
                 --metrics)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -110,7 +130,7 @@ _heapdiff() {
             return 0
             ;;
         heapdiff__subcmd__diff)
-            opts="-i -f -o -h --sample-index --lines --keep-order --names --max-input-size --gc --timeout --binary --symbols-dir --no-symbolize --focus --ignore --hide --show --format --output --top --paths --peek --list --source-dir --by --skip --keep --app --lib --work --work-step --work-unit --fail-on-growth --fail-on-site-growth --fail-on-leaks --color --help"
+            opts="-i -H -f -o -h --sample-index --lines --keep-order --names --max-input-size --header --tls-ca --tls-cert --tls-key --gc --timeout --binary --symbols-dir --no-symbolize --focus --ignore --hide --show --format --output --top --paths --peek --list --source-dir --by --skip --keep --app --lib --work --work-step --work-unit --fail-on-growth --fail-on-site-growth --fail-on-leaks --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -129,6 +149,26 @@ _heapdiff() {
                     return 0
                     ;;
                 --max-input-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -248,7 +288,7 @@ _heapdiff() {
             return 0
             ;;
         heapdiff__subcmd__flamegraph)
-            opts="-i -o -h --sample-index --lines --keep-order --names --max-input-size --gc --timeout --binary --symbols-dir --no-symbolize --focus --ignore --hide --show --output --mode --title --subtitle --inverted --min-width --trim-allocators --no-trim-allocators --all-growth --keep-library-frames --keep-recursion --width --font-size --reverse --colors --skip --keep --app --lib --color --help"
+            opts="-i -H -o -h --sample-index --lines --keep-order --names --max-input-size --header --tls-ca --tls-cert --tls-key --gc --timeout --binary --symbols-dir --no-symbolize --focus --ignore --hide --show --output --mode --title --subtitle --inverted --min-width --trim-allocators --no-trim-allocators --all-growth --keep-library-frames --keep-recursion --width --font-size --reverse --colors --skip --keep --app --lib --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -267,6 +307,26 @@ _heapdiff() {
                     return 0
                     ;;
                 --max-input-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -362,7 +422,7 @@ _heapdiff() {
             return 0
             ;;
         heapdiff__subcmd__show)
-            opts="-i -f -o -h --sample-index --format --output --max-input-size --gc --timeout --top --skip --keep --app --lib --binary --symbols-dir --no-symbolize --focus --ignore --hide --show --color --help"
+            opts="-i -f -o -H -h --sample-index --format --output --max-input-size --header --tls-ca --tls-cert --tls-key --gc --timeout --top --skip --keep --app --lib --binary --symbols-dir --no-symbolize --focus --ignore --hide --show --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -393,6 +453,26 @@ _heapdiff() {
                     return 0
                     ;;
                 --max-input-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -456,7 +536,7 @@ _heapdiff() {
             return 0
             ;;
         heapdiff__subcmd__watch)
-            opts="-n -o -h --every --work-metric --metrics --gc --timeout --max-input-size --count --for --fail-on-leaks --output --top --color --help"
+            opts="-H -n -o -h --every --work-metric --metrics --header --tls-ca --tls-cert --tls-key --gc --timeout --max-input-size --count --for --fail-on-leaks --output --top --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -471,6 +551,26 @@ _heapdiff() {
                     return 0
                     ;;
                 --metrics)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

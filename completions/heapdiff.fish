@@ -38,7 +38,11 @@ complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -s i -l sample-i
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l names -d 'How to name functions: full (as the profile names them; generic parameters tell functions apart) or short (as `go tool pprof` prints them by default: demangled names without `(...)` and `<...>`, frames without a symbol as their mapping, `[libc.so.6]`)' -r -f -a "full\t'As the profile names them'
 short\t'As `go tool pprof` prints them by default'"
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l max-input-size -d 'Refuse an input that decompresses to more than SIZE (a gzip bomb ends with one line naming the file)' -r
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l timeout -d 'How long a URL may take to answer and send its profile (500ms, 30s, 2m)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -s H -l header -d 'Send HEADER (\'Name: value\') with every request: `-H \'Authorization: Bearer TOKEN\'`, `-H \'X-Scope-OrgID: TENANT\'`. Repeatable' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l tls-ca -d 'Trust the CA certificates in FILE (PEM) instead of the system\'s, for https servers with a private CA' -r -F
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l tls-cert -d 'Present the client certificate in FILE (PEM) to https servers that ask for one (with --tls-key)' -r -F
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l tls-key -d 'The private key (PEM) of --tls-cert' -r -F
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l timeout -d 'How long a URL or fleet query may take to answer and send its profile (500ms, 30s, 2m)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l binary -d 'A binary (or its debug file) to symbolize addresses with, matched to the profile\'s mappings by build id (by file name when a mapping has none). Repeatable' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l symbols-dir -d 'A directory to search for binaries by build id (DIR/.build-id/xx/rest.debug, DIR/xx/rest.debug, DIR/BUILDID) and by name. Repeatable' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l focus -d 'Keep only samples with a frame whose function, file or mapping matches REGEX (pprof\'s -focus)' -r
@@ -83,7 +87,11 @@ complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -s i -l sa
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l names -d 'How to name functions: full (as the profile names them; generic parameters tell functions apart) or short (as `go tool pprof` prints them by default: demangled names without `(...)` and `<...>`, frames without a symbol as their mapping, `[libc.so.6]`)' -r -f -a "full\t'As the profile names them'
 short\t'As `go tool pprof` prints them by default'"
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l max-input-size -d 'Refuse an input that decompresses to more than SIZE (a gzip bomb ends with one line naming the file)' -r
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l timeout -d 'How long a URL may take to answer and send its profile (500ms, 30s, 2m)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -s H -l header -d 'Send HEADER (\'Name: value\') with every request: `-H \'Authorization: Bearer TOKEN\'`, `-H \'X-Scope-OrgID: TENANT\'`. Repeatable' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l tls-ca -d 'Trust the CA certificates in FILE (PEM) instead of the system\'s, for https servers with a private CA' -r -F
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l tls-cert -d 'Present the client certificate in FILE (PEM) to https servers that ask for one (with --tls-key)' -r -F
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l tls-key -d 'The private key (PEM) of --tls-cert' -r -F
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l timeout -d 'How long a URL or fleet query may take to answer and send its profile (500ms, 30s, 2m)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l binary -d 'A binary (or its debug file) to symbolize addresses with, matched to the profile\'s mappings by build id (by file name when a mapping has none). Repeatable' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l symbols-dir -d 'A directory to search for binaries by build id (DIR/.build-id/xx/rest.debug, DIR/xx/rest.debug, DIR/BUILDID) and by name. Repeatable' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l focus -d 'Keep only samples with a frame whose function, file or mapping matches REGEX (pprof\'s -focus)' -r
@@ -134,7 +142,11 @@ complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -s f -l format -
 json\t'A JSON document (`"schema": "heapdiff.show/1"`)'"
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -s o -l output -d 'Write to FILE instead of standard output (replaced atomically; `-` is standard output)' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l max-input-size -d 'Refuse an input that decompresses to more than SIZE' -r
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l timeout -d 'How long a URL may take to answer and send its profile (500ms, 30s, 2m)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -s H -l header -d 'Send HEADER (\'Name: value\') with every request: `-H \'Authorization: Bearer TOKEN\'`, `-H \'X-Scope-OrgID: TENANT\'`. Repeatable' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l tls-ca -d 'Trust the CA certificates in FILE (PEM) instead of the system\'s, for https servers with a private CA' -r -F
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l tls-cert -d 'Present the client certificate in FILE (PEM) to https servers that ask for one (with --tls-key)' -r -F
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l tls-key -d 'The private key (PEM) of --tls-cert' -r -F
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l timeout -d 'How long a URL or fleet query may take to answer and send its profile (500ms, 30s, 2m)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l top -d 'How many top sites to list (0: none)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l skip -d 'Also treat frames matching REGEX as machinery, never a leak site (repeatable)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -l keep -d 'Never treat frames matching REGEX as machinery, even when a built-in list does (repeatable)' -r
@@ -155,7 +167,11 @@ complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -s h -l help -d 
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l every -d 'Time between snapshots (500ms, 30s, 2m)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l work-metric -d 'A Prometheus counter read at each snapshot as the work done (`http_requests_total`, or one series: `http_requests_total{code="200"}`); the series of all matching series' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l metrics -d 'Where to read --work-metric (default: /metrics on the profile\'s host)' -r
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l timeout -d 'How long a URL may take to answer and send its profile (500ms, 30s, 2m)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -s H -l header -d 'Send HEADER (\'Name: value\') with every request: `-H \'Authorization: Bearer TOKEN\'`, `-H \'X-Scope-OrgID: TENANT\'`. Repeatable' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l tls-ca -d 'Trust the CA certificates in FILE (PEM) instead of the system\'s, for https servers with a private CA' -r -F
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l tls-cert -d 'Present the client certificate in FILE (PEM) to https servers that ask for one (with --tls-key)' -r -F
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l tls-key -d 'The private key (PEM) of --tls-cert' -r -F
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l timeout -d 'How long a URL or fleet query may take to answer and send its profile (500ms, 30s, 2m)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l max-input-size -d 'Refuse a snapshot that decompresses to more than SIZE' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -s n -l count -d 'How many snapshots' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -s o -l output -d 'The directory to write them into (created if missing)' -r -F
@@ -167,7 +183,11 @@ complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -s h -l help 
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l every -d 'Time between snapshots (500ms, 30s, 2m)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l work-metric -d 'A Prometheus counter read at each snapshot as the work done (`http_requests_total`, or one series: `http_requests_total{code="200"}`); the series of all matching series' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l metrics -d 'Where to read --work-metric (default: /metrics on the profile\'s host)' -r
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l timeout -d 'How long a URL may take to answer and send its profile (500ms, 30s, 2m)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -s H -l header -d 'Send HEADER (\'Name: value\') with every request: `-H \'Authorization: Bearer TOKEN\'`, `-H \'X-Scope-OrgID: TENANT\'`. Repeatable' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l tls-ca -d 'Trust the CA certificates in FILE (PEM) instead of the system\'s, for https servers with a private CA' -r -F
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l tls-cert -d 'Present the client certificate in FILE (PEM) to https servers that ask for one (with --tls-key)' -r -F
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l tls-key -d 'The private key (PEM) of --tls-cert' -r -F
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l timeout -d 'How long a URL or fleet query may take to answer and send its profile (500ms, 30s, 2m)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l max-input-size -d 'Refuse a snapshot that decompresses to more than SIZE' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -s n -l count -d 'Stop after COUNT snapshots' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l for -d 'Stop after DURATION' -r

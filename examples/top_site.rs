@@ -14,8 +14,8 @@ fn main() -> ExitCode {
     };
     let run = || -> Result<(), heapdiff::Error> {
         let profiles = vec![
-            heapdiff::load(base.as_ref())?,
-            heapdiff::load(new.as_ref())?,
+            heapdiff::load(base.as_str())?,
+            heapdiff::load(new.as_str())?,
         ];
         let diff = heapdiff::diff(profiles, &heapdiff::DiffOptions::default())?;
         let unit = &diff.series.sample_type.unit;

@@ -1,9 +1,8 @@
-//! The library's one error type. An input error names the file it came from and what is wrong
+//! The library's one error type. An input error names the input it came from and what is wrong
 //! with it; a rule error names the flag and the expression; an options error says which
 //! options do not fit the inputs.
 
 use std::fmt;
-use std::path::PathBuf;
 
 /// Everything that can stop heapdiff's engine.
 #[derive(Debug)]
@@ -60,11 +59,11 @@ impl Error {
     }
 }
 
-/// What went wrong with one input file (or standard input).
+/// What went wrong with one input (a file, standard input, a URL, a fleet window).
 #[derive(Debug)]
 pub struct InputError {
-    /// The file as the user named it (`-` for standard input).
-    pub path: PathBuf,
+    /// The input as the user named it.
+    pub input: crate::source::Input,
     /// What is wrong with it.
     pub kind: InputErrorKind,
 }
@@ -105,10 +104,10 @@ pub enum InputErrorKind {
 }
 
 impl InputError {
-    /// An error for the input named `path`.
-    pub fn new(path: impl Into<PathBuf>, kind: InputErrorKind) -> Self {
+    /// An error for `input`.
+    pub fn new(input: impl Into<crate::source::Input>, kind: InputErrorKind) -> Self {
         InputError {
-            path: path.into(),
+            input: input.into(),
             kind,
         }
     }
@@ -157,7 +156,7 @@ impl std::error::Error for Error {
 
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.kind)
+        write!(f, "{}: {}", self.input, self.kind)
     }
 }
 

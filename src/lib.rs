@@ -30,34 +30,36 @@
 #![deny(missing_docs)]
 
 pub mod analyse;
+pub mod decode;
 pub mod error;
 pub mod load;
 pub mod profile;
 pub mod render;
 pub mod series;
+pub mod source;
+pub mod symbolize;
 pub mod units;
-
-use std::path::PathBuf;
 
 pub use analyse::{By, Class, Diff, GateResult, Gates, RankedUnit, SiteRules};
 pub use error::{Error, InputError, InputErrorKind};
-pub use load::symbolize::SymbolOptions;
 pub use load::{Loaded, load, read};
 pub use render::Format;
 pub use series::Work;
+pub use source::Input;
+pub use symbolize::SymbolOptions;
 
 /// Everything a diff can be asked for.
 #[derive(Clone, Debug, Default)]
 pub struct DiffOptions {
     /// Sample type, frame identity, snapshot order and work done.
     pub series: series::Options,
-    /// Where to find binaries for unsymbolized profiles ([`diff_paths`] only).
+    /// Where to find binaries for unsymbolized profiles ([`diff_inputs`] only).
     pub symbols: SymbolOptions,
     /// What one ranked row stands for.
     pub by: By,
     /// Which frames are machinery, never a leak site.
     pub rules: SiteRules,
-    /// The input-size ceiling and the URL timeout ([`diff_paths`] only).
+    /// The input-size ceiling and the URL timeout ([`diff_inputs`] only).
     pub limits: load::Limits,
 }
 
@@ -87,25 +89,29 @@ pub fn diff(profiles: Vec<Loaded>, opts: &DiffOptions) -> Result<Diff, Error> {
     Ok(analyse::diff(series, &opts.analyse()))
 }
 
-/// Loads `paths` (decoding them in parallel), names unsymbolized frames from local binaries,
+/// Loads `inputs` (decoding them in parallel), names unsymbolized frames from local binaries,
 /// and diffs them, the base first.
-pub fn diff_paths(paths: &[PathBuf], opts: &DiffOptions) -> Result<Diff, Error> {
-    check_count(paths.len())?;
-    let series = load_series(paths, &opts.series, &opts.symbols, &opts.limits)?;
+pub fn diff_inputs<I: Into<Input> + Clone>(
+    inputs: &[I],
+    opts: &DiffOptions,
+) -> Result<Diff, Error> {
+    check_count(inputs.len())?;
+    let series = load_series(inputs, &opts.series, &opts.symbols, &opts.limits)?;
     Ok(analyse::diff(series, &opts.analyse()))
 }
 
-/// Loads `paths` (files, `-`, `http://` URLs) in parallel, symbolizes what needs it, and
-/// aligns them as they arrive, within `limits`.
-pub fn load_series(
-    paths: &[PathBuf],
+/// Loads `inputs` (files, `-`, URLs, fleet windows) in parallel, symbolizes what needs it,
+/// and aligns them as they arrive, within `limits`.
+pub fn load_series<I: Into<Input> + Clone>(
+    inputs: &[I],
     opts: &series::Options,
     symbols: &SymbolOptions,
     limits: &load::Limits,
 ) -> Result<series::Series, Error> {
-    let sym = std::sync::Mutex::new(load::symbolize::Symbolizer::new(symbols.clone()));
+    let sym = std::sync::Mutex::new(symbolize::Symbolizer::new(symbols.clone()));
+    let inputs: Vec<Input> = inputs.iter().cloned().map(Into::into).collect();
     let mut b = series::Builder::new(opts);
-    load::load_each(paths, Some(&sym), limits, |inp| b.add(inp))?;
+    load::load_each(&inputs, Some(&sym), limits, |inp| b.add(inp))?;
     let mut s = b.finish()?;
     let sym = sym.into_inner().unwrap_or_else(|e| e.into_inner());
     s.warnings.extend(sym.warnings);

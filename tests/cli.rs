@@ -568,12 +568,8 @@ fn inputs_mean_what_the_user_meant() {
     // Named so that byte order would make heap_10 the base.
     leak_series_as(&dir, &["heap_8", "heap_9", "heap_10", "heap_11"]);
     std::fs::write(dir.join("notes.json"), b"{\"requests\": 3}").unwrap();
-    let got = heapdiff::load::inputs::expand_noting(std::slice::from_ref(&dir)).unwrap();
-    let names: Vec<String> = got
-        .paths
-        .iter()
-        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
-        .collect();
+    let got = heapdiff::source::files::expand_noting(std::slice::from_ref(&dir)).unwrap();
+    let names: Vec<String> = got.inputs.iter().map(|p| p.short_name()).collect();
     assert_eq!(names, ["heap_8", "heap_9", "heap_10", "heap_11"]);
     assert!(
         got.notes.iter().any(|n| n.contains("notes.json")),
@@ -592,13 +588,9 @@ fn inputs_mean_what_the_user_meant() {
         }
     }
     for arg in [dir.clone(), dir.join("heap_*")] {
-        let got = heapdiff::load::inputs::expand_noting(&[arg]).unwrap();
-        assert_eq!(got.paths.len(), 4);
-        assert!(
-            got.paths
-                .iter()
-                .all(|p| p.to_string_lossy().ends_with(".pb.gz"))
-        );
+        let got = heapdiff::source::files::expand_noting(&[arg]).unwrap();
+        assert_eq!(got.inputs.len(), 4);
+        assert!(got.inputs.iter().all(|p| p.to_string().ends_with(".pb.gz")));
         assert!(
             got.notes.iter().any(|n| n.contains("took .pb.gz")),
             "{:?}",

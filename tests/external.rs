@@ -72,7 +72,7 @@ fn producers_are_recognised() {
         ("pyroscope/pkg/pprof/testdata/profile_python", None),
     ];
     for (file, want) in cases {
-        let p = heapdiff::load(&dir.join(file)).unwrap().profile;
+        let p = heapdiff::load(dir.join(file)).unwrap().profile;
         assert_eq!(p.producer(), *want, "{file}");
     }
 }
@@ -130,7 +130,7 @@ fn what_heapdiff_does_not_read_is_refused_by_name() {
 #[test]
 fn clickhouse_jemalloc_dump_unsamples_like_clickhouse() {
     let Some(dir) = external() else { return };
-    let p = heapdiff::load(&dir.join("ClickHouse/gtest_jemalloc_profile_source.heap"))
+    let p = heapdiff::load(dir.join("ClickHouse/gtest_jemalloc_profile_source.heap"))
         .unwrap()
         .profile;
     let total = |name: &str| p.total(p.type_index(name).unwrap());

@@ -334,7 +334,7 @@ fn legacy_values_equal_pprofs_parse() {
     for name in ["gobench.heap", "cppbench.heap", "cppbench.growth"] {
         let path = dir.join(name);
         let data = std::fs::read(&path).unwrap();
-        let p = heapdiff::load::parse_bytes(&path, &data).unwrap();
+        let p = heapdiff::decode::parse_bytes(&path, &data).unwrap();
         let want: Vec<Vec<i64>> = read(&dir.join(format!("{name}.string")))
             .lines()
             .skip_while(|l| !l.starts_with("Samples:"))

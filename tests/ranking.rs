@@ -8,7 +8,7 @@ use heapdiff::analyse::{By, Class, Diff, Ranking};
 use heapdiff::{DiffOptions, Work, series};
 
 fn ranking(dir: &Path, by: By, work: Option<Vec<f64>>) -> Diff {
-    let paths = heapdiff::load::inputs::expand(&[dir.to_path_buf()]).unwrap();
+    let paths = heapdiff::source::files::expand(&[dir.to_path_buf()]).unwrap();
     let opts = DiffOptions {
         by,
         series: series::Options {
@@ -17,7 +17,7 @@ fn ranking(dir: &Path, by: By, work: Option<Vec<f64>>) -> Diff {
         },
         ..Default::default()
     };
-    heapdiff::diff_paths(&paths, &opts).unwrap()
+    heapdiff::diff_inputs(&paths, &opts).unwrap()
 }
 
 /// Names of the units classed leak, in rank order.
@@ -67,7 +67,7 @@ fn every_corpus_leak_is_rank_one_alone_and_per_request_is_right() {
             continue;
         }
         let dir = c.join(s["dir"].as_str().unwrap());
-        let paths = heapdiff::load::inputs::expand(&[dir.join("*.pb.gz")]).unwrap();
+        let paths = heapdiff::source::files::expand(&[dir.join("*.pb.gz")]).unwrap();
         let work = requests_of(name);
         let opts = DiffOptions {
             series: series::Options {
@@ -80,7 +80,7 @@ fn every_corpus_leak_is_rank_one_alone_and_per_request_is_right() {
             },
             ..Default::default()
         };
-        let d = heapdiff::diff_paths(&paths, &opts).unwrap();
+        let d = heapdiff::diff_inputs(&paths, &opts).unwrap();
         let r = &d.ranking;
         // node_inlined's leak is inlined: V8 reports it in the functions it was inlined into.
         let want: Vec<&str> = if name == "node_inlined" {
@@ -501,7 +501,7 @@ fn testdata_node_series_from_v8() {
     let d = ranking(&dir, By::Site, Some(vec![1000.0, 6000.0, 11000.0, 16000.0]));
     let (a, r) = (&d.series, &d.ranking);
     assert_eq!(
-        heapdiff::load::load(&a.base().path)
+        heapdiff::load::load(&a.base().input)
             .unwrap()
             .profile
             .producer(),

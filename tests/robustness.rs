@@ -20,11 +20,11 @@ impl Lcg {
 }
 
 fn exercise(path: &std::path::Path, data: &[u8]) {
-    let Ok(profile) = heapdiff::load::parse_bytes(path, data) else {
+    let Ok(profile) = heapdiff::decode::parse_bytes(path, data) else {
         return;
     };
     let mut loaded = Loaded {
-        path: path.to_path_buf(),
+        input: path.into(),
         profile,
         warnings: Vec::new(),
         symbolized: Vec::new(),
@@ -73,7 +73,7 @@ fn mutated_profiles_never_panic() {
     for f in files {
         let path = testdata(f);
         let raw = std::fs::read(&path).unwrap();
-        let data = heapdiff::load::gunzip_if_needed(&path, raw).unwrap();
+        let data = heapdiff::decode::gunzip_if_needed(&path, raw).unwrap();
         for i in 0..300 {
             let mut d = data.clone();
             match i % 3 {

@@ -24,7 +24,7 @@ fn series_at(dir: &str, rate_key: &str) -> (Diff, serde_json::Value) {
         .iter()
         .map(|v| v.as_f64().unwrap())
         .collect();
-    let paths = heapdiff::load::inputs::expand(std::slice::from_ref(&dir)).unwrap();
+    let paths = heapdiff::source::files::expand(std::slice::from_ref(&dir)).unwrap();
     let opts = DiffOptions {
         series: series::Options {
             work: Some(Work::PerProfile(requests)),
@@ -32,7 +32,7 @@ fn series_at(dir: &str, rate_key: &str) -> (Diff, serde_json::Value) {
         },
         ..Default::default()
     };
-    (heapdiff::diff_paths(&paths, &opts).unwrap(), gt)
+    (heapdiff::diff_inputs(&paths, &opts).unwrap(), gt)
 }
 
 /// A Go series of testdata/gen/sampled, at Go's default `MemProfileRate`.
@@ -186,7 +186,7 @@ fn a_short_run_says_it_could_not_tell() {
     let paths: Vec<_> = (1..=4)
         .map(|i| dir.join(format!("heap_{i:03}.pb.gz")))
         .collect();
-    let d = heapdiff::diff_paths(&paths, &DiffOptions::default()).unwrap();
+    let d = heapdiff::diff_inputs(&paths, &DiffOptions::default()).unwrap();
     let v = heapdiff::analyse::verdict(&d);
     assert!(!v.leak && !v.told, "{v:?}");
     assert!(v.line.contains("cannot rule a leak out"), "{}", v.line);

@@ -116,7 +116,7 @@ fn write_profile_at(
     path
 }
 
-fn analyse_with(paths: &[PathBuf], symbols: SymbolOptions) -> Series {
+fn analyse_with<I: Into<heapdiff::Input> + Clone>(paths: &[I], symbols: SymbolOptions) -> Series {
     heapdiff::load_series(
         paths,
         &Default::default(),
@@ -228,7 +228,7 @@ fn a_binary_with_another_build_id_is_refused() {
 #[test]
 fn testdata_jemalloc_dumps_parse_and_unbias() {
     let dir = testdata("jemalloc");
-    let paths = heapdiff::load::inputs::expand(std::slice::from_ref(&dir)).unwrap();
+    let paths = heapdiff::source::files::expand(std::slice::from_ref(&dir)).unwrap();
     assert_eq!(paths.len(), 4);
     let loaded = heapdiff::load::load(&paths[3]).unwrap();
     let p = &loaded.profile;
@@ -269,7 +269,7 @@ fn corpus_unsymbolized_series_matches_the_symbolized_one() {
             Some(g) => dir.join(g),
             None => dir,
         };
-        let paths = heapdiff::load::inputs::expand(&[arg]).unwrap();
+        let paths = heapdiff::source::files::expand(&[arg]).unwrap();
         let a = analyse_with(&paths, opts.clone());
         let r = ranked(&a, By::Site);
         (r.units[0].name.clone(), r.units[0].class, r.units[0].delta)
@@ -290,7 +290,7 @@ fn corpus_unsymbolized_series_matches_the_symbolized_one() {
         return;
     }
     let exe = std::env::current_exe().unwrap();
-    let paths = heapdiff::load::inputs::expand(&[c.join("rust/unsymbolized")]).unwrap();
+    let paths = heapdiff::source::files::expand(&[c.join("rust/unsymbolized")]).unwrap();
     let a = analyse_with(
         &paths,
         SymbolOptions {

@@ -8,6 +8,7 @@ mod external;
 mod flamegraph;
 mod goldens;
 mod html;
+mod http;
 mod pprof_exact;
 mod ranking;
 mod robustness;

@@ -4,10 +4,10 @@
 use super::sites::SiteMap;
 use crate::error::Error;
 use crate::load::Loaded;
-use crate::load::symbolize::Resolution;
 use crate::profile::machinery::SiteRules;
 use crate::profile::{Producer, SourceFormat, ValueType};
 use crate::series::{self, Series};
+use crate::symbolize::Resolution;
 
 /// One sample type and its total.
 #[derive(Clone, Debug)]
@@ -154,7 +154,7 @@ pub fn summarize(
         notes.push("no location has a function name: this profile is unsymbolized".into());
     }
     let partial = Summary {
-        path: loaded.path.display().to_string(),
+        path: loaded.input.to_string(),
         format: p.format,
         gzipped: p.gzipped,
         producer,

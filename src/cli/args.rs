@@ -93,15 +93,44 @@ pub struct ProfileOptions {
     pub filters: FilterArgs,
 }
 
-/// Fetching profiles from `http://` URLs.
+/// Fetching profiles from `http://` and `https://` URLs.
 #[derive(Debug, Args, Clone)]
 pub struct FetchArgs {
+    /// Send HEADER ('Name: value') with every request: `-H 'Authorization: Bearer TOKEN'`,
+    /// `-H 'X-Scope-OrgID: TENANT'`. Repeatable.
+    #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = parse_header, help_heading = "Input")]
+    pub headers: Vec<(String, String)>,
+
+    /// Trust the CA certificates in FILE (PEM) instead of the system's, for https servers with
+    /// a private CA.
+    #[arg(long, value_name = "FILE", help_heading = "Input")]
+    pub tls_ca: Option<PathBuf>,
+
+    /// Present the client certificate in FILE (PEM) to https servers that ask for one (with
+    /// --tls-key).
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "tls_key",
+        help_heading = "Input"
+    )]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The private key (PEM) of --tls-cert.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "tls_cert",
+        help_heading = "Input"
+    )]
+    pub tls_key: Option<PathBuf>,
+
     /// Ask a Go service to collect garbage before it writes the heap profile (adds `gc=1` to
     /// URL inputs, as `/debug/pprof/heap?gc=1`).
     #[arg(long, help_heading = "Input")]
     pub gc: bool,
 
-    /// How long a URL may take to answer and send its profile (500ms, 30s, 2m).
+    /// How long a URL or fleet query may take to answer and send its profile (500ms, 30s, 2m).
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = heapdiff::units::parse_duration, help_heading = "Input")]
     pub timeout: std::time::Duration,
 }
@@ -267,6 +296,16 @@ pub struct SiteArgs {
     /// stack has no application frame (repeatable).
     #[arg(long, value_name = "REGEX", help_heading = "Ranking")]
     pub lib: Vec<String>,
+}
+
+/// `-H 'Name: value'`, split at the first colon, both sides trimmed.
+fn parse_header(s: &str) -> Result<(String, String), String> {
+    match s.split_once(':') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_string(), value.trim().to_string()))
+        }
+        _ => Err(format!("{s:?} is not a header: give 'Name: value'")),
+    }
 }
 
 fn parse_size(s: &str) -> Result<i64, String> {

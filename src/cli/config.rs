@@ -8,7 +8,9 @@ use std::path::PathBuf;
 
 use super::fail::bail;
 use heapdiff::render::flamegraph::{FlameOptions, Labels, Mode};
-use heapdiff::{DiffOptions, Format, Gates, SiteRules, SymbolOptions, Work, series};
+use heapdiff::source::{files, http};
+use heapdiff::{DiffOptions, Format, Gates, Input, SiteRules, SymbolOptions, Work, series};
+use std::sync::Arc;
 
 use super::args::{ColorChoice, DiffArgs, FlamegraphArgs, ProfileOptions, ShowArgs, ShowFormat};
 use super::args::{SiteArgs, SymbolArgs};
@@ -47,7 +49,7 @@ pub fn use_color(choice: ColorChoice) -> bool {
 /// `diff`, resolved.
 pub struct DiffConfig {
     /// The inputs, expanded, in the order given.
-    pub paths: Vec<PathBuf>,
+    pub inputs: Vec<Input>,
     /// What the engine is asked.
     pub options: DiffOptions,
     /// The CI gates.
@@ -77,7 +79,7 @@ pub struct DiffConfig {
 /// `flamegraph`, resolved.
 pub struct FlameConfig {
     /// The inputs, expanded.
-    pub paths: Vec<PathBuf>,
+    pub inputs: Vec<Input>,
     /// What the engine is asked.
     pub options: DiffOptions,
     /// The picture.
@@ -91,7 +93,7 @@ pub struct FlameConfig {
 /// `show`, resolved.
 pub struct ShowConfig {
     /// The input.
-    pub path: PathBuf,
+    pub input: Input,
     /// Sample type for the top sites.
     pub sample_index: Option<heapdiff::profile::sample_type::SampleIndex>,
     /// Machinery rules.
@@ -164,14 +166,40 @@ fn work(a: &DiffArgs, profiles: usize) -> super::fail::Result<Option<Work>> {
 }
 
 /// With `--gc`, URL inputs ask a Go service to collect garbage first (`gc=1`).
-fn with_gc(paths: Vec<PathBuf>, gc: bool) -> Vec<PathBuf> {
-    paths
+fn with_gc(inputs: Vec<Input>, gc: bool) -> Vec<Input> {
+    inputs
         .into_iter()
-        .map(|p| match p.to_str() {
-            Some(u) if gc && heapdiff::load::url::is_url(u) => {
-                PathBuf::from(heapdiff::load::url::with_gc(u))
+        .map(|i| match i {
+            Input::Url(mut r) if gc => {
+                r.url = http::with_gc(&r.url);
+                Input::Url(r)
             }
-            _ => p,
+            i => i,
+        })
+        .collect()
+}
+
+/// The client every URL of the run is fetched with: `-H`, `--tls-ca`, `--tls-cert`/`--tls-key`.
+pub fn client(f: &super::args::FetchArgs) -> super::fail::Result<Arc<http::Client>> {
+    let opts = http::ClientOptions {
+        headers: f.headers.clone(),
+        tls_ca: f.tls_ca.clone(),
+        tls_cert: f.tls_cert.clone(),
+        tls_key: f.tls_key.clone(),
+    };
+    match http::Client::new(&opts) {
+        Ok(c) => Ok(Arc::new(c)),
+        Err(e) => bail!("{e}"),
+    }
+}
+
+/// What the user typed as inputs: `-`, URLs (fetched with `client`) and paths.
+fn named_inputs(named: &[PathBuf], client: &Arc<http::Client>) -> Vec<Input> {
+    named
+        .iter()
+        .map(|p| match p.to_str() {
+            Some(s) => Input::parse_with(s, client),
+            None => Input::File(p.clone()),
         })
         .collect()
 }
@@ -193,11 +221,12 @@ fn limits(max_input_size: i64, f: &super::args::FetchArgs) -> heapdiff::load::Li
 fn profiles(
     named: &[PathBuf],
     command: &str,
-    gc: bool,
+    fetch: &super::args::FetchArgs,
     notes: &mut Vec<String>,
-) -> super::fail::Result<(Vec<PathBuf>, Option<Vec<f64>>)> {
-    let found = heapdiff::load::inputs::expand_noting(named)?;
-    let paths = with_gc(found.paths, gc);
+) -> super::fail::Result<(Vec<Input>, Option<Vec<f64>>)> {
+    let client = client(fetch)?;
+    let found = files::expand_noting(&named_inputs(named, &client))?;
+    let paths = with_gc(found.inputs, fetch.gc);
     if paths.len() < 2 {
         bail!(
             "{command} needs at least two profiles (a base and a later one), but {} named only {}",
@@ -243,7 +272,7 @@ impl DiffConfig {
         }
         let rules = rules(&a.sites)?;
         let mut notes = Vec::new();
-        let (paths, recorded) = profiles(&a.profiles, "diff", a.input.fetch.gc, &mut notes)?;
+        let (paths, recorded) = profiles(&a.profiles, "diff", &a.input.fetch, &mut notes)?;
         if a.fail_on_leaks && paths.len() < 3 {
             bail!(
                 "--fail-on-leaks needs three or more snapshots (with two, a leak cannot be told from a plateau); gate two snapshots with --fail-on-growth or --fail-on-site-growth"
@@ -269,7 +298,7 @@ impl DiffConfig {
                 site_growth: a.fail_on_site_growth,
                 leaks: a.fail_on_leaks,
             },
-            paths,
+            inputs: paths,
             format,
             color: use_color(color) && target == Target::Stdout,
             target,
@@ -289,7 +318,7 @@ impl FlameConfig {
     pub fn new(a: &FlamegraphArgs) -> super::fail::Result<Self> {
         let rules = rules(&a.sites)?;
         let mut notes = Vec::new();
-        let (paths, _) = profiles(&a.profiles, "flamegraph", a.input.fetch.gc, &mut notes)?;
+        let (paths, _) = profiles(&a.profiles, "flamegraph", &a.input.fetch, &mut notes)?;
         let mode = Mode::from(a.mode);
         if a.all_growth && (mode != Mode::Retention || paths.len() < 3) {
             notes.push(if mode != Mode::Retention {
@@ -329,7 +358,7 @@ impl FlameConfig {
                 reverse: a.reverse,
                 palette: a.colors.into(),
             },
-            paths,
+            inputs: paths,
             target: Target::from_arg(a.output.as_ref()),
             notes,
         })
@@ -340,18 +369,19 @@ impl ShowConfig {
     /// Resolves `show`'s flags.
     pub fn new(a: &ShowArgs, color: ColorChoice) -> super::fail::Result<Self> {
         let rules = rules(&a.sites)?;
-        let path =
-            match heapdiff::load::inputs::expand(std::slice::from_ref(&a.profile))?.as_slice() {
-                [one] => one.clone(),
-                many => bail!(
-                    "show reads one profile, but {} names {}",
-                    a.profile.display(),
-                    many.len()
-                ),
-            };
+        let client = client(&a.fetch)?;
+        let named = named_inputs(std::slice::from_ref(&a.profile), &client);
+        let input = match files::expand(&named)?.as_slice() {
+            [one] => one.clone(),
+            many => bail!(
+                "show reads one profile, but {} names {}",
+                a.profile.display(),
+                many.len()
+            ),
+        };
         let target = Target::from_arg(a.output.as_ref());
         Ok(ShowConfig {
-            path,
+            input,
             sample_index: a.sample_index.clone(),
             rules,
             symbols: symbols(&a.symbols)?,

@@ -7,9 +7,9 @@ use heapdiff::render::{self, Report, Style};
 
 /// Runs `diff`.
 pub fn run(c: &DiffConfig) -> super::fail::Result<Exit> {
-    output::refuse_inputs(&c.target, &c.paths)?;
+    output::refuse_inputs(&c.target, &c.inputs)?;
     c.notes.iter().for_each(|n| note(n));
-    let diff = heapdiff::diff_paths(&c.paths, &c.options)?;
+    let diff = heapdiff::diff_inputs(&c.inputs, &c.options)?;
     c.gates.check(&diff)?;
     // pprof's -list needs frames told apart by line: a second alignment, only when asked.
     let listings = match &c.list {
@@ -17,7 +17,7 @@ pub fn run(c: &DiffConfig) -> super::fail::Result<Exit> {
             let mut opts = c.options.series.clone();
             opts.lines = true;
             let series =
-                heapdiff::load_series(&c.paths, &opts, &c.options.symbols, &c.options.limits)?;
+                heapdiff::load_series(&c.inputs, &opts, &c.options.symbols, &c.options.limits)?;
             heapdiff::analyse::list::list(&series, re, &c.source_dirs)
         }
         None => Vec::new(),

@@ -7,9 +7,9 @@ use heapdiff::render::flamegraph::{self, Picture};
 
 /// Runs `flamegraph`.
 pub fn run(c: &FlameConfig) -> super::fail::Result<Exit> {
-    output::refuse_inputs(&c.target, &c.paths)?;
+    output::refuse_inputs(&c.target, &c.inputs)?;
     c.notes.iter().for_each(|n| note(n));
-    let diff = heapdiff::diff_paths(&c.paths, &c.options)?;
+    let diff = heapdiff::diff_inputs(&c.inputs, &c.options)?;
     let mut svg = Vec::new();
     let picture = flamegraph::render(&diff, &c.picture, &mut svg)?;
     output::write(&c.target, &svg)?;

@@ -24,14 +24,14 @@ pub fn write(target: &Target, bytes: &[u8]) -> super::fail::Result<()> {
 
 /// Refuses an output file that is one of the inputs (by identity, so another spelling of the
 /// same path or a link to it is caught too).
-pub fn refuse_inputs(target: &Target, inputs: &[PathBuf]) -> super::fail::Result<()> {
+pub fn refuse_inputs(target: &Target, inputs: &[heapdiff::Input]) -> super::fail::Result<()> {
     let Target::File(out) = target else {
         return Ok(());
     };
     let Ok(out_id) = identity(out) else {
         return Ok(());
     };
-    for inp in inputs {
+    for inp in inputs.iter().filter_map(heapdiff::Input::path) {
         if identity(inp).is_ok_and(|id| id == out_id) {
             bail!(
                 "{}: the output would overwrite the input {}; name another file with -o",

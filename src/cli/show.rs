@@ -4,14 +4,15 @@ use super::args::ShowFormat;
 use super::config::ShowConfig;
 use super::exit::Exit;
 use super::output;
-use heapdiff::load::{self, symbolize::Symbolizer};
+use heapdiff::load;
 use heapdiff::render;
+use heapdiff::symbolize::Symbolizer;
 
 /// Runs `show`.
 pub fn run(c: &ShowConfig) -> super::fail::Result<Exit> {
-    output::refuse_inputs(&c.target, std::slice::from_ref(&c.path))?;
+    output::refuse_inputs(&c.target, std::slice::from_ref(&c.input))?;
     let sym = std::sync::Mutex::new(Symbolizer::new(c.symbols.clone()));
-    let mut loaded = load::load_with(&c.path, Some(&sym), &c.limits)?;
+    let mut loaded = load::load_with(&c.input, Some(&sym), &c.limits)?;
     let sym = sym.into_inner().unwrap_or_else(|e| e.into_inner());
     loaded.warnings.extend(sym.warnings);
     let summary = heapdiff::analyse::summary::summarize(

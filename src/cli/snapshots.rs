@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::fail::{Context, bail};
-use heapdiff::load::capture::{self, Entry};
-use heapdiff::load::url;
+use heapdiff::Input;
+use heapdiff::source::capture::{self, Entry};
+use heapdiff::source::{Limits, http};
+use std::sync::Arc;
 
 use super::args::SnapshotArgs;
 use super::output;
@@ -15,6 +17,7 @@ use super::output;
 /// A source of snapshots.
 pub struct Snapshots {
     url: String,
+    client: Arc<http::Client>,
     metrics: Option<(String, String)>,
     timeout: Duration,
     max: u64,
@@ -38,11 +41,12 @@ impl Snapshots {
         dir: Option<&Path>,
         count: Option<u32>,
     ) -> super::fail::Result<Self> {
-        if !url::is_url(&a.url) {
-            bail!("{}: not an http:// URL", a.url);
+        if !http::is_url(&a.url) {
+            bail!("{}: not an http:// or https:// URL", a.url);
         }
+        let client = super::config::client(&a.fetch)?;
         let profile_url = if a.fetch.gc {
-            url::with_gc(&a.url)
+            http::with_gc(&a.url)
         } else {
             a.url.clone()
         };
@@ -66,6 +70,7 @@ impl Snapshots {
         }
         Ok(Snapshots {
             url: profile_url,
+            client,
             metrics,
             timeout: a.fetch.timeout,
             max: a.max_input_size.max(0) as u64,
@@ -77,9 +82,14 @@ impl Snapshots {
 
     /// Takes snapshot number `k` (from 1).
     pub fn take(&mut self, k: usize) -> super::fail::Result<Taken> {
-        let name = PathBuf::from(&self.url);
+        let name = Input::parse_with(&self.url, &self.client);
+        let limits = Limits {
+            max_input: self.max,
+            timeout: self.timeout,
+        };
         let mut body = Vec::new();
-        url::fetch(&self.url, self.timeout)
+        self.client
+            .fetch(&self.url, &limits)
             .map_err(|e| heapdiff::InputError::new(&name, e))?
             .take(self.max.saturating_add(1))
             .read_to_end(&mut body)
@@ -98,7 +108,9 @@ impl Snapshots {
         let loaded = heapdiff::read(&name, &body[..])?;
         let work = match &self.metrics {
             Some((m, metric)) => {
-                let text = url::fetch_text(m, self.timeout, 64 << 20)
+                let text = self
+                    .client
+                    .fetch_text(m, self.timeout, 64 << 20)
                     .map_err(|e| heapdiff::InputError::new(m, e))?;
                 Some(
                     capture::counter(&text, metric)

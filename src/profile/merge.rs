@@ -32,4 +32,20 @@ impl Profile {
         self.stacks.retain_indices(&firsts);
         self.values = values;
     }
+
+    /// Divides every sample value by `n`, rounding to the nearest integer (a fleet's merged
+    /// profile read as the mean instance: the backend summed `n` instances' profiles).
+    pub fn divide_values(&mut self, n: u64) {
+        if n <= 1 {
+            return;
+        }
+        let n = i128::from(n);
+        for row in 0..self.values.len() {
+            for col in 0..self.values.width() {
+                let v = i128::from(self.values.get(row, col));
+                let q = (2 * v + n * v.signum()) / (2 * n);
+                self.values.set(row, col, q as i64);
+            }
+        }
+    }
 }

@@ -287,7 +287,7 @@ mod tests {
             "testdata/go/leak_sampled/heap_002.pb.gz",
             "testdata/node/heap_001.pb.gz",
         ] {
-            let data = crate::load::testdata(rel);
+            let data = crate::decode::testdata(rel);
             let profile = Profile::decode(&data[..]).unwrap();
             assert!(!profile.sample.is_empty() && !profile.location.is_empty());
             let bytes = profile.encode_to_vec();

@@ -3,8 +3,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use std::path::Path;
-
 use crate::error::{InputError, InputErrorKind};
 use crate::profile::ValueType;
 
@@ -12,7 +10,7 @@ use crate::profile::ValueType;
 #[derive(Clone, Copy, Debug)]
 pub struct Candidate<'a> {
     /// The input, for error messages.
-    pub path: &'a Path,
+    pub path: &'a crate::source::Input,
     /// Its sample types.
     pub types: &'a [ValueType],
     /// Its default sample type, when it names one.
@@ -181,7 +179,7 @@ pub fn select(inputs: &[Candidate], wanted: Option<&SampleIndex>) -> Result<Sele
                 InputErrorKind::SampleType(format!(
                     "has no sample type {:?} (chosen from {}); valid types: {}",
                     chosen.ty,
-                    first.path.display(),
+                    first.path,
                     list_types(inp)
                 )),
             )
@@ -195,7 +193,7 @@ pub fn select(inputs: &[Candidate], wanted: Option<&SampleIndex>) -> Result<Sele
                     t.ty,
                     t.unit,
                     chosen.unit,
-                    first.path.display(),
+                    first.path,
                     list_types(inp)
                 )),
             ));

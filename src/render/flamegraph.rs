@@ -167,20 +167,16 @@ fn default_labels(a: &Series, mode: Mode) -> (String, String) {
         Mode::Base => format!("Heap: {} (base)", t.ty),
         Mode::New => format!("Heap: {} (new)", t.ty),
     };
-    let name = |p: &std::path::Path| {
-        p.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| p.display().to_string())
-    };
+    let name = |i: &crate::source::Input| i.short_name();
     let files = if a.snapshots.len() > 2 {
         format!(
             "{}..{} ({} profiles)",
-            name(&a.base().path),
-            name(&a.last().path),
+            name(&a.base().input),
+            name(&a.last().input),
             a.snapshots.len()
         )
     } else {
-        format!("{} → {}", name(&a.base().path), name(&a.last().path))
+        format!("{} → {}", name(&a.base().input), name(&a.last().input))
     };
     let subtitle = format!(
         "{files}: {} → {} ({})",

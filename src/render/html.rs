@@ -176,7 +176,7 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         let _ = writeln!(
             h,
             "<tr><td class=\"mono\">{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
-            esc(&s.path.display().to_string()),
+            esc(&s.input.to_string()),
             esc(&units::timestamp(s.time_nanos)),
             esc(&units::value(s.total(), &t.unit))
         );

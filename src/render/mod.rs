@@ -301,14 +301,14 @@ pub fn summary_lines(r: &Report) -> Vec<String> {
         ),
         format!(
             "base   {}  {}  total {}{}",
-            base.path.display(),
+            base.input,
             units::timestamp(base.time_nanos),
             units::value(base.total(), unit),
             exact(base.total())
         ),
         format!(
             "new    {}  {}  total {}{}",
-            last.path.display(),
+            last.input,
             units::timestamp(last.time_nanos),
             units::value(last.total(), unit),
             exact(last.total())

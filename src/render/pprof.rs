@@ -136,8 +136,8 @@ pub fn encode(a: &Series) -> proto::Profile {
     let comment = vec![st.id(&format!(
         "{} {} minus {} ({})",
         crate::profile::DELTA_COMMENT,
-        last.path.display(),
-        base.path.display(),
+        last.input,
+        base.input,
         a.sample_type.ty
     ))];
     let default_sample_type = st.id(&a.sample_type.ty);

@@ -7,8 +7,6 @@
 pub mod catalog;
 pub mod names;
 
-use std::path::PathBuf;
-
 pub use catalog::{
     Catalog, Frame, FrameId, FrameOptions, Frames, FuncId, FuncNode, SamplingCell, StackId,
     StackValues,
@@ -49,7 +47,7 @@ pub struct Options {
 #[derive(Clone, Debug)]
 pub struct Snapshot {
     /// The input as the user named it.
-    pub path: PathBuf,
+    pub input: crate::source::Input,
     /// Position of this input among the inputs as given (snapshots may be reordered by time).
     pub arg_index: usize,
     /// The kind of file it came from.
@@ -147,7 +145,7 @@ impl Series {
 
 /// One input after cataloguing, before the sample type is chosen.
 struct Pending {
-    loaded_path: PathBuf,
+    loaded_path: crate::source::Input,
     arg_index: usize,
     format: SourceFormat,
     time_nanos: i64,
@@ -184,7 +182,7 @@ impl Builder {
                     &p.loaded_path,
                     crate::error::InputErrorKind::Invalid(format!(
                         "its period type {b} differs from {a} in {}: these are different kinds of profile",
-                        first.loaded_path.display()
+                        first.loaded_path
                     )),
                 )));
             }
@@ -199,8 +197,7 @@ impl Builder {
         if let Some((a, b, path)) = differs(&|p| p.producer.map(|x| x.name().to_string())) {
             warnings.push(format!(
                 "{} was written by {b}, {} by {a}: the profiles may come from different programs",
-                path.display(),
-                first.loaded_path.display()
+                path, first.loaded_path
             ));
         }
         if let Some((a, b, path)) = differs(&|p| {
@@ -211,8 +208,8 @@ impl Builder {
         }) {
             warnings.push(format!(
                 "{}'s main binary has build id {b}, {}'s {a}: the profiles come from different builds, so frames match by name only",
-                path.display(),
-                first.loaded_path.display()
+                path,
+                first.loaded_path
             ));
         } else if let Some((a, b, path)) = differs(&|p| {
             p.main
@@ -222,8 +219,7 @@ impl Builder {
         }) {
             warnings.push(format!(
                 "{}'s main binary is {b}, {}'s {a}: the profiles may come from different programs",
-                path.display(),
-                first.loaded_path.display()
+                path, first.loaded_path
             ));
         }
         Ok(warnings)
@@ -265,7 +261,7 @@ impl Builder {
             Err(full) => {
                 if self.overflow.is_none() {
                     self.overflow = Some(InputError::new(
-                        &inp.path,
+                        &inp.input,
                         crate::error::InputErrorKind::Invalid(full.to_string()),
                     ));
                 }
@@ -289,7 +285,7 @@ impl Builder {
             unfiltered,
             matched,
             arg_index: self.pending.len(),
-            loaded_path: inp.path,
+            loaded_path: inp.input,
             format: p.format,
             time_nanos: p.time_nanos,
             duration_nanos: p.duration_nanos,
@@ -342,7 +338,7 @@ impl Builder {
             {
                 reordered = Some(format!(
                     "the profiles are ordered by their own timestamps, not as given: {} is the base (--keep-order keeps the order given)",
-                    self.pending[0].loaded_path.display()
+                    self.pending[0].loaded_path
                 ));
             }
         }
@@ -390,17 +386,13 @@ impl Builder {
             .into_iter()
             .enumerate()
             .map(|(i, p)| {
-                warnings.extend(
-                    p.warnings
-                        .iter()
-                        .map(|w| format!("{}: {w}", p.loaded_path.display())),
-                );
+                warnings.extend(p.warnings.iter().map(|w| format!("{}: {w}", p.loaded_path)));
                 let objects = sel.objects.as_ref().map(|o| o[i]);
                 let bytes = sel.bytes.as_ref().map(|b| b[i]);
                 let allocs = sel.allocs.as_ref().map(|a| a[i]);
                 Snapshot {
                     stacks: p.values.select(sel.index[i], objects, bytes, allocs, n),
-                    path: p.loaded_path,
+                    input: p.loaded_path,
                     arg_index: p.arg_index,
                     format: p.format,
                     time_nanos: p.time_nanos,

@@ -61,7 +61,7 @@ pub struct ProfileDoc {
 impl From<&Snapshot> for ProfileDoc {
     fn from(s: &Snapshot) -> Self {
         ProfileDoc {
-            path: s.path.display().to_string(),
+            path: s.input.to_string(),
             format: s.format.as_str(),
             time_nanos: s.time_nanos,
             total: s.stacks.total,

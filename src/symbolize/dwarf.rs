@@ -56,7 +56,7 @@ impl Storage {
 
     /// A file's bytes, mapped and kept.
     fn map(&self, path: &Path) -> Option<&'static [u8]> {
-        super::symbolize::map_regular(path).map(|m| self.keep(Held::Map(m)))
+        super::map_regular(path).map(|m| self.keep(Held::Map(m)))
     }
 
     /// One section's bytes, inflated if compressed; empty when the file has no such section

@@ -473,6 +473,7 @@ pub fn decode_stream(mut r: impl BufRead) -> Result<Decoded, DecodeError> {
 }
 
 /// Decodes a whole profile.proto message held in memory.
+#[cfg(test)]
 pub fn decode(buf: &[u8]) -> Result<Decoded, DecodeError> {
     decode_stream(buf)
 }
@@ -612,7 +613,7 @@ mod tests {
             "testdata/go/leak_sampled/heap_002.pb.gz",
             "testdata/crafted/small_base.pb",
         ] {
-            let data = crate::load::testdata(rel);
+            let data = crate::decode::testdata(rel);
             let want = proto::Profile::decode(&data[..]).unwrap();
             let got = decode(&data).unwrap();
             let mut header = want.clone();

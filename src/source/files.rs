@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::Input;
 use crate::error::{InputError, InputErrorKind};
 
 /// File name endings taken from a directory, most preferred first. A directory often holds
@@ -127,44 +128,6 @@ fn sorted_entries(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<PathBuf
     Ok(out)
 }
 
-/// Whether a file's first bytes are a heap profile heapdiff reads: profile.proto (its first
-/// field is one of the profile's own), Go's legacy text, or a jemalloc dump; gzipped or not.
-pub fn looks_like_profile(path: &Path) -> bool {
-    use std::io::Read;
-    let Ok(f) = std::fs::File::open(path) else {
-        return false;
-    };
-    let mut head = Vec::new();
-    if f.take(4096).read_to_end(&mut head).is_err() || head.is_empty() {
-        return false;
-    }
-    if head.starts_with(&[0x1f, 0x8b]) {
-        let mut plain = Vec::new();
-        let gz = flate2::read::MultiGzDecoder::new(&head[..]);
-        // A cut-short stream still yields its first bytes.
-        let _ = gz.take(4096).read_to_end(&mut plain);
-        head = plain;
-        if head.is_empty() {
-            return false;
-        }
-    }
-    if super::jeheap::looks_like_jeheap(&head) || super::legacy::looks_like_legacy_heap(&head) {
-        return true;
-    }
-    // profile.proto: a first key with a profile field number and that field's wire type.
-    let mut key = 0u64;
-    for (i, &b) in head.iter().take(10).enumerate() {
-        key |= ((b & 0x7f) as u64) << (7 * i);
-        if b < 0x80 {
-            return matches!(
-                (key >> 3, key & 7),
-                (1..=6 | 11 | 13, 2) | (7..=10 | 12 | 13 | 14, 0)
-            );
-        }
-    }
-    false
-}
-
 /// The profile ending of a file name, for grouping one snapshot saved in several formats.
 fn stem_and_rank(name: &str) -> (&str, usize) {
     match ending(name) {
@@ -219,12 +182,11 @@ fn list(names: &[&str]) -> String {
     s
 }
 
-/// The profile paths the arguments name, and what the user should know about how they were
-/// found.
+/// The inputs the arguments name, and what the user should know about how they were found.
 #[derive(Clone, Debug, Default)]
 pub struct Expanded {
     /// The inputs, in order.
-    pub paths: Vec<PathBuf>,
+    pub inputs: Vec<Input>,
     /// Files skipped and formats chosen.
     pub notes: Vec<String>,
     /// The work done at each input, when the inputs are one directory written by `heapdiff
@@ -233,24 +195,31 @@ pub struct Expanded {
 }
 
 /// Expands the command line's profile arguments, keeping their order.
-pub fn expand(args: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
-    Ok(expand_noting(args)?.paths)
+pub fn expand<I: Into<Input> + Clone>(args: &[I]) -> Result<Vec<Input>, InputError> {
+    Ok(expand_noting(args)?.inputs)
 }
 
 /// Expands the command line's profile arguments, keeping their order: files as they are, `-`,
 /// directories (the files inside that are profiles by their content, in natural order), and
-/// `*`/`?` patterns (in natural order). One snapshot saved in several formats is taken once.
-pub fn expand_noting(args: &[PathBuf]) -> Result<Expanded, InputError> {
+/// `*`/`?` patterns (in natural order). One snapshot saved in several formats is taken once,
+/// among a directory's files, a pattern's or the files named one by one.
+pub fn expand_noting<I: Into<Input> + Clone>(args: &[I]) -> Result<Expanded, InputError> {
+    let args: Vec<Input> = args.iter().cloned().map(Into::into).collect();
     let mut out = Expanded::default();
-    for a in args {
-        if a.as_os_str() == "-" || a.to_str().is_some_and(super::url::is_url) {
-            out.paths.push(a.clone());
+    let named_files = args
+        .iter()
+        .filter(|a| a.path().is_some_and(|p| p.is_file()))
+        .count();
+    for arg in &args {
+        let Some(a) = arg.path() else {
+            out.inputs.push(arg.clone());
             continue;
-        }
+        };
         if a.is_dir() {
             let all = sorted_entries(a, |n| n != super::capture::RECORD)?;
-            let (found, others): (Vec<PathBuf>, Vec<PathBuf>) =
-                all.into_iter().partition(|p| looks_like_profile(p));
+            let (found, others): (Vec<PathBuf>, Vec<PathBuf>) = all
+                .into_iter()
+                .partition(|p| crate::decode::is_heap_profile(p));
             if found.is_empty() {
                 return Err(InputError::new(
                     a,
@@ -283,7 +252,7 @@ pub fn expand_noting(args: &[PathBuf]) -> Result<Expanded, InputError> {
                     ));
                 }
             }
-            out.paths.extend(found);
+            out.inputs.extend(found.into_iter().map(Input::File));
             continue;
         }
         let name = file_name(a);
@@ -300,7 +269,11 @@ pub fn expand_noting(args: &[PathBuf]) -> Result<Expanded, InputError> {
                     InputErrorKind::Invalid("the pattern matches no file".into()),
                 ));
             }
-            out.paths.extend(dedupe(found, a, &mut out.notes));
+            out.inputs.extend(
+                dedupe(found, a, &mut out.notes)
+                    .into_iter()
+                    .map(Input::File),
+            );
             continue;
         }
         if !a.exists() {
@@ -312,9 +285,52 @@ pub fn expand_noting(args: &[PathBuf]) -> Result<Expanded, InputError> {
                 )),
             ));
         }
-        out.paths.push(a.clone());
+        out.inputs.push(arg.clone());
+    }
+    if named_files > 1 {
+        out.inputs = dedupe_named(std::mem::take(&mut out.inputs), &mut out.notes);
     }
     Ok(out)
+}
+
+/// Among files named one by one, keeps one per snapshot saved in several formats (the same
+/// directory and name, another ending), as a directory's files are kept.
+fn dedupe_named(inputs: Vec<Input>, notes: &mut Vec<String>) -> Vec<Input> {
+    let key = |p: &Path| {
+        let name = file_name(p);
+        let (stem, rank) = stem_and_rank(&name);
+        ((p.parent().map(Path::to_path_buf), stem.to_string()), rank)
+    };
+    let mut best: std::collections::HashMap<(Option<PathBuf>, String), usize> =
+        std::collections::HashMap::new();
+    for p in inputs.iter().filter_map(Input::path) {
+        let (k, rank) = key(p);
+        let e = best.entry(k).or_insert(rank);
+        *e = (*e).min(rank);
+    }
+    let mut skipped = Vec::new();
+    let kept = inputs
+        .into_iter()
+        .filter(|i| match i.path() {
+            Some(p) => {
+                let (k, rank) = key(p);
+                let keep = best[&k] == rank;
+                if !keep {
+                    skipped.push(p.display().to_string());
+                }
+                keep
+            }
+            None => true,
+        })
+        .collect();
+    if !skipped.is_empty() {
+        let names: Vec<&str> = skipped.iter().map(String::as_str).collect();
+        notes.push(format!(
+            "the same snapshots are named in several formats; skipped {}",
+            list(&names)
+        ));
+    }
+    kept
 }
 
 #[cfg(test)]
@@ -358,6 +374,6 @@ mod tests {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/go/leak");
         let got = expand(&[dir]).unwrap();
         assert_eq!(got.len(), 4);
-        assert!(got.iter().all(|p| p.to_string_lossy().ends_with(".pb.gz")));
+        assert!(got.iter().all(|p| p.to_string().ends_with(".pb.gz")));
     }
 }

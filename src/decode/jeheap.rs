@@ -20,8 +20,14 @@ use std::collections::HashMap;
 
 use crate::error::InputErrorKind;
 use crate::profile::{Location, Mapping, Profile, SourceFormat, ValueType};
+pub(super) static FORMAT: super::Format = super::Format {
+    name: "jemalloc heap_v2 dump",
+    sniff: looks_like_jeheap,
+    decode: |input| parse(&super::read_all(input)?),
+    heap: true,
+};
 
-pub(super) fn looks_like_jeheap(data: &[u8]) -> bool {
+fn looks_like_jeheap(data: &[u8]) -> bool {
     data.starts_with(b"heap_v2/")
 }
 
@@ -51,7 +57,7 @@ fn parse_counts(l: &str) -> Option<(i64, i64, i64, i64)> {
     ))
 }
 
-pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
+pub(crate) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
     let text = String::from_utf8_lossy(data);
     let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l));
     let (_, header) = lines.next().ok_or_else(|| bad(1, "no header"))?;

@@ -22,8 +22,14 @@ use crate::profile::{Function, Line, Location, Mapping, Profile, SourceFormat, V
 const HIDDEN_RUNTIME: &str = "runtime.<hidden>";
 /// The only frame Go's writer hides elsewhere in a stack.
 const GOEXIT: &str = "runtime.goexit";
+pub(super) static FORMAT: super::Format = super::Format {
+    name: "legacy heap profile",
+    sniff: looks_like_legacy_heap,
+    decode: |input| parse(&super::read_all(input)?),
+    heap: true,
+};
 
-pub(super) fn looks_like_legacy_heap(data: &[u8]) -> bool {
+fn looks_like_legacy_heap(data: &[u8]) -> bool {
     let head = &data[..data.len().min(4096)];
     let text = String::from_utf8_lossy(head);
     text.lines()
@@ -95,7 +101,7 @@ fn parse_frame_comment(l: &str) -> Option<FrameComment> {
     })
 }
 
-pub(super) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
+pub(crate) fn parse(data: &[u8]) -> Result<Profile, InputErrorKind> {
     let text = String::from_utf8_lossy(data);
     let header_re = Regex::new(
         r"heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] *@ *(heap[_a-z0-9]*)/?(\d*)",

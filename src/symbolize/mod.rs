@@ -9,6 +9,8 @@
 //! without a build id (raw jemalloc dumps) match a binary by path or file name. Inlined frames
 //! expand, innermost first; Rust names are demangled without their hash suffix.
 
+mod dwarf;
+
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -35,7 +37,7 @@ struct Binary {
     segments: Vec<(u64, u64, u64)>,
     /// Function symbols with a size, by address: (start, end, name).
     symbols: Vec<(u64, u64, String)>,
-    dwarf: super::dwarf::Dwarf,
+    dwarf: dwarf::Dwarf,
 }
 
 /// A regular file mapped into memory (never read whole: a profile may name any file).
@@ -63,7 +65,7 @@ fn is_build_id(id: &str) -> bool {
 
 impl Binary {
     fn open(path: &Path) -> Option<Binary> {
-        let (dwarf, file) = super::dwarf::Dwarf::open(path)?;
+        let (dwarf, file) = dwarf::Dwarf::open(path)?;
         let build_id = file.build_id().ok().flatten().map(hex);
         let segments = file
             .segments()
