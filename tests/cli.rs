@@ -568,11 +568,19 @@ fn inputs_mean_what_the_user_meant() {
     // Named so that byte order would make heap_10 the base.
     leak_series_as(&dir, &["heap_8", "heap_9", "heap_10", "heap_11"]);
     std::fs::write(dir.join("notes.json"), b"{\"requests\": 3}").unwrap();
+    // Text whose first byte is a valid profile.proto key: skipped by its head, not fatal.
+    std::fs::write(
+        dir.join("NOTES"),
+        b"Heap notes: taken after the load test\n",
+    )
+    .unwrap();
     let got = heapdiff::source::files::expand_noting(std::slice::from_ref(&dir)).unwrap();
     let names: Vec<String> = got.inputs.iter().map(|p| p.short_name()).collect();
     assert_eq!(names, ["heap_8", "heap_9", "heap_10", "heap_11"]);
     assert!(
-        got.notes.iter().any(|n| n.contains("notes.json")),
+        got.notes
+            .iter()
+            .any(|n| n.contains("notes.json") && n.contains("NOTES")),
         "{:?}",
         got.notes
     );
