@@ -130,7 +130,7 @@ _heapdiff() {
             return 0
             ;;
         heapdiff__subcmd__diff)
-            opts="-i -H -f -o -h --sample-index --lines --keep-order --names --max-input-size --header --tls-ca --tls-cert --tls-key --gc --timeout --binary --symbols-dir --no-symbolize --focus --ignore --hide --show --format --output --top --paths --peek --list --source-dir --by --skip --keep --app --lib --work --work-step --work-unit --fail-on-growth --fail-on-site-growth --fail-on-leaks --color --help"
+            opts="-i -H -f -o -h --sample-index --lines --keep-order --names --max-input-size --header --tls-ca --tls-cert --tls-key --gc --timeout --binary --symbols-dir --no-symbolize --focus --ignore --hide --show --pyroscope --parca --query --profile-type --from --to --step --fleet --instance-label --format --output --top --paths --peek --list --source-dir --by --skip --keep --app --lib --work --work-step --work-unit --fail-on-growth --fail-on-site-growth --fail-on-leaks --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -197,6 +197,42 @@ _heapdiff() {
                     return 0
                     ;;
                 --show)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pyroscope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --step)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fleet)
+                    COMPREPLY=($(compgen -W "mean total" -- "${cur}"))
+                    return 0
+                    ;;
+                --instance-label)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -288,7 +324,7 @@ _heapdiff() {
             return 0
             ;;
         heapdiff__subcmd__flamegraph)
-            opts="-i -H -o -h --sample-index --lines --keep-order --names --max-input-size --header --tls-ca --tls-cert --tls-key --gc --timeout --binary --symbols-dir --no-symbolize --focus --ignore --hide --show --output --mode --title --subtitle --inverted --min-width --trim-allocators --no-trim-allocators --all-growth --keep-library-frames --keep-recursion --width --font-size --reverse --colors --skip --keep --app --lib --color --help"
+            opts="-i -H -o -h --sample-index --lines --keep-order --names --max-input-size --header --tls-ca --tls-cert --tls-key --gc --timeout --binary --symbols-dir --no-symbolize --focus --ignore --hide --show --pyroscope --parca --query --profile-type --from --to --step --fleet --instance-label --output --mode --title --subtitle --inverted --min-width --trim-allocators --no-trim-allocators --all-growth --keep-library-frames --keep-recursion --width --font-size --reverse --colors --skip --keep --app --lib --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -355,6 +391,42 @@ _heapdiff() {
                     return 0
                     ;;
                 --show)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pyroscope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --step)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fleet)
+                    COMPREPLY=($(compgen -W "mean total" -- "${cur}"))
+                    return 0
+                    ;;
+                --instance-label)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -49,6 +49,16 @@ complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l focus -d 'Kee
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l ignore -d 'Drop samples with a frame whose function, file or mapping matches REGEX (pprof\'s -ignore)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l hide -d 'Remove frames that match REGEX from every stack (pprof\'s -hide)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l show -d 'Keep only frames that match REGEX in every stack (pprof\'s -show)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l pyroscope -d 'Read the snapshots from the Grafana Pyroscope server at URL (its base, such as http://pyroscope:4040 or Grafana Cloud\'s profiles URL), one per --step window from --from to --to' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l parca -d 'Read the snapshots from the Parca (or Polar Signals) server at URL, such as http://parca:7070, one per --step window' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l query -d 'Which profiles: a label selector such as \'{service_name="api"}\' (Pyroscope) or \'{job="api"}\' (Parca); {} is every profile of the type' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l profile-type -d 'The profile type, as the server names it (Pyroscope lists them; a wrong one is refused with the list)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l from -d 'Start of the range: now-6h, RFC 3339 (2026-12-04T03:00:00Z) or unix seconds' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l to -d 'End of the range (same forms as --from)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l step -d 'Length of one window, one snapshot each (30s, 10m, 1h)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l fleet -d 'How a window\'s merged profile (the sum of every profile in it) is read: the mean instance\'s heap (sum / profiles) or the fleet\'s total heap (the mean times the instances)' -r -f -a "mean\t'The mean instance\'s heap'
+total\t'The fleet\'s total heap'"
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l instance-label -d 'The label that tells instances apart (default: the first of pod, instance, hostname, service_instance_id the server has)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned text for a terminal (the default)'
 json\t'The full report as a versioned JSON document'
 csv\t'One row per ranked unit (site, function or stack), exact integers'
@@ -98,6 +108,16 @@ complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l focus -
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l ignore -d 'Drop samples with a frame whose function, file or mapping matches REGEX (pprof\'s -ignore)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l hide -d 'Remove frames that match REGEX from every stack (pprof\'s -hide)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l show -d 'Keep only frames that match REGEX in every stack (pprof\'s -show)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l pyroscope -d 'Read the snapshots from the Grafana Pyroscope server at URL (its base, such as http://pyroscope:4040 or Grafana Cloud\'s profiles URL), one per --step window from --from to --to' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l parca -d 'Read the snapshots from the Parca (or Polar Signals) server at URL, such as http://parca:7070, one per --step window' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l query -d 'Which profiles: a label selector such as \'{service_name="api"}\' (Pyroscope) or \'{job="api"}\' (Parca); {} is every profile of the type' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l profile-type -d 'The profile type, as the server names it (Pyroscope lists them; a wrong one is refused with the list)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l from -d 'Start of the range: now-6h, RFC 3339 (2026-12-04T03:00:00Z) or unix seconds' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l to -d 'End of the range (same forms as --from)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l step -d 'Length of one window, one snapshot each (30s, 10m, 1h)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l fleet -d 'How a window\'s merged profile (the sum of every profile in it) is read: the mean instance\'s heap (sum / profiles) or the fleet\'s total heap (the mean times the instances)' -r -f -a "mean\t'The mean instance\'s heap'
+total\t'The fleet\'s total heap'"
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l instance-label -d 'The label that tells instances apart (default: the first of pod, instance, hostname, service_instance_id the server has)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -s o -l output -d 'Write the SVG to FILE (replaced atomically; `-` or absent: standard output)' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l mode -d 'What to draw' -r -f -a "retention\t'Widths are each stack\'s growth; colours show how much growth flows through a frame'
 differential\t'Two counts per stack (first, last): red grew, blue shrank; widths from the last profile'

@@ -50,8 +50,11 @@ pub fn load_with(
     let fail = |k| InputError::new(input, k);
     let opened = crate::source::open(input, limits).map_err(fail)?;
     let mut loaded = finish(input, opened.reader, sym, limits.max_input)?;
-    if let Some(n) = opened.divide_by {
-        loaded.profile.divide_values(n);
+    if let Some((k, n)) = opened.scale {
+        loaded.profile.scale_values(k, n);
+    }
+    if let Some(t) = opened.time_nanos {
+        loaded.profile.time_nanos = t;
     }
     loaded.warnings.extend(opened.notes);
     Ok(loaded)

@@ -121,10 +121,13 @@ fn man_page_renders() {
         assert!(!text.contains("heapdiff-help"), "{page}: {text}");
         if page != "heapdiff.1" {
             assert!(!text.contains("--version"), "{page}: {text}");
+            // PROFILE is optional where a fleet (--pyroscope, --parca) can stand for it.
             let operand = if page.contains("capture") || page.contains("watch") {
                 "<URL>"
-            } else {
+            } else if page.contains("show") {
                 "<PROFILE>"
+            } else {
+                "[PROFILE]"
             };
             assert!(text.contains(operand), "{page}: {text}");
         }

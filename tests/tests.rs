@@ -6,6 +6,7 @@ mod cli;
 mod docs;
 mod external;
 mod flamegraph;
+mod fleet;
 mod goldens;
 mod html;
 mod http;

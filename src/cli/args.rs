@@ -135,6 +135,98 @@ pub struct FetchArgs {
     pub timeout: std::time::Duration,
 }
 
+/// A fleet's heap profiles from a continuous profiler, one snapshot per --step window.
+#[derive(Debug, Args, Clone)]
+#[command(group(clap::ArgGroup::new("fleet_source").args(["pyroscope", "parca"])))]
+pub struct FleetArgs {
+    /// Read the snapshots from the Grafana Pyroscope server at URL (its base, such as
+    /// http://pyroscope:4040 or Grafana Cloud's profiles URL), one per --step window from
+    /// --from to --to.
+    #[arg(
+        long,
+        value_name = "URL",
+        conflicts_with = "parca",
+        help_heading = "Fleet"
+    )]
+    pub pyroscope: Option<String>,
+
+    /// Read the snapshots from the Parca (or Polar Signals) server at URL, such as
+    /// http://parca:7070, one per --step window.
+    #[arg(long, value_name = "URL", help_heading = "Fleet")]
+    pub parca: Option<String>,
+
+    /// Which profiles: a label selector such as '{service_name="api"}' (Pyroscope) or
+    /// '{job="api"}' (Parca); {} is every profile of the type.
+    #[arg(
+        long,
+        value_name = "SELECTOR",
+        default_value = "{}",
+        requires = "fleet_source",
+        help_heading = "Fleet"
+    )]
+    pub query: String,
+
+    /// The profile type, as the server names it (Pyroscope lists them; a wrong one is refused
+    /// with the list).
+    #[arg(
+        long,
+        value_name = "TYPE",
+        default_value = "memory:inuse_space:bytes:space:bytes",
+        requires = "fleet_source",
+        help_heading = "Fleet"
+    )]
+    pub profile_type: String,
+
+    /// Start of the range: now-6h, RFC 3339 (2026-12-04T03:00:00Z) or unix seconds.
+    #[arg(
+        long,
+        value_name = "TIME",
+        default_value = "now-1h",
+        requires = "fleet_source",
+        help_heading = "Fleet"
+    )]
+    pub from: String,
+
+    /// End of the range (same forms as --from).
+    #[arg(
+        long,
+        value_name = "TIME",
+        default_value = "now",
+        requires = "fleet_source",
+        help_heading = "Fleet"
+    )]
+    pub to: String,
+
+    /// Length of one window, one snapshot each (30s, 10m, 1h).
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = heapdiff::units::parse_duration, requires = "fleet_source", help_heading = "Fleet")]
+    pub step: std::time::Duration,
+
+    /// How a window's merged profile (the sum of every profile in it) is read: the mean
+    /// instance's heap (sum / profiles) or the fleet's total heap (the mean times the
+    /// instances).
+    #[arg(long, value_enum, default_value_t = FleetArg::Mean, requires = "fleet_source", help_heading = "Fleet")]
+    pub fleet: FleetArg,
+
+    /// The label that tells instances apart (default: the first of pod, instance, hostname,
+    /// service_instance_id the server has).
+    #[arg(
+        long,
+        value_name = "LABEL",
+        requires = "fleet_source",
+        help_heading = "Fleet"
+    )]
+    pub instance_label: Option<String>,
+}
+
+/// `--fleet`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FleetArg {
+    /// The mean instance's heap.
+    Mean,
+    /// The fleet's total heap.
+    Total,
+}
+
 /// pprof's sample filters.
 #[derive(Debug, Args, Clone, Default)]
 pub struct FilterArgs {
@@ -188,13 +280,16 @@ pub struct SymbolArgs {
 #[command(after_help = after_help(DIFF_EXAMPLES, &[Exit::Done, Exit::GateTripped, Exit::Bad]))]
 pub struct DiffArgs {
     /// The base profile, then the later profile(s): files, `-` for standard input, directories
-    /// (the heap profiles inside), `*` patterns, or http:// URLs (a service's
-    /// /debug/pprof/heap).
-    #[arg(value_name = "PROFILE", num_args = 1.., required = true)]
+    /// (the heap profiles inside), `*` patterns, or http(s):// URLs (a service's
+    /// /debug/pprof/heap). Not with --pyroscope or --parca.
+    #[arg(value_name = "PROFILE", num_args = 1.., required_unless_present_any = ["pyroscope", "parca"], conflicts_with_all = ["pyroscope", "parca"])]
     pub profiles: Vec<PathBuf>,
 
     #[command(flatten)]
     pub input: ProfileOptions,
+
+    #[command(flatten)]
+    pub fleet: FleetArgs,
 
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Table, help_heading = "Output")]
@@ -331,6 +426,8 @@ pub const DIFF_EXAMPLES: &[&str] = &[
     "heapdiff diff --work-step 500 --work-unit request testdata/go/leak",
     "heapdiff diff --fail-on-leaks --fail-on-growth 1MiB testdata/go/leak",
     "heapdiff diff --format pprof -o delta.pb.gz testdata/go/leak",
+    "heapdiff diff --pyroscope http://pyroscope:4040 --query '{service_name=\"api\"}' --from now-6h --step 30m",
+    "heapdiff diff --parca http://parca:7070 --query '{job=\"api\"}' --from now-2h --step 10m",
 ];
 
 /// Draw a flamegraph SVG of new retention (or of the whole difference) between snapshots.
@@ -344,12 +441,15 @@ pub const DIFF_EXAMPLES: &[&str] = &[
 #[command(after_help = after_help(FLAMEGRAPH_EXAMPLES, &[Exit::Done, Exit::Bad]))]
 pub struct FlamegraphArgs {
     /// The base profile, then the later profile(s) (first and last are compared): files, `-`,
-    /// directories, `*` patterns or http:// URLs.
-    #[arg(value_name = "PROFILE", num_args = 1.., required = true)]
+    /// directories, `*` patterns or http(s):// URLs. Not with --pyroscope or --parca.
+    #[arg(value_name = "PROFILE", num_args = 1.., required_unless_present_any = ["pyroscope", "parca"], conflicts_with_all = ["pyroscope", "parca"])]
     pub profiles: Vec<PathBuf>,
 
     #[command(flatten)]
     pub input: ProfileOptions,
+
+    #[command(flatten)]
+    pub fleet: FleetArgs,
 
     /// Write the SVG to FILE (replaced atomically; `-` or absent: standard output).
     #[arg(long, short = 'o', value_name = "FILE", help_heading = "Output")]
@@ -427,6 +527,7 @@ pub const FLAMEGRAPH_EXAMPLES: &[&str] = &[
     "heapdiff flamegraph -o retention.svg testdata/go/leak",
     "heapdiff flamegraph --mode differential -o diff.svg testdata/go/leak",
     "heapdiff flamegraph --inverted --min-width 0.5 -o icicle.svg testdata/go/leak",
+    "heapdiff flamegraph --pyroscope http://pyroscope:4040 --query '{service_name=\"api\"}' --from now-6h --step 1h -o fleet.svg",
 ];
 
 fn positive_width(s: &str) -> Result<f64, String> {

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use super::fail::bail;
 use heapdiff::render::flamegraph::{FlameOptions, Labels, Mode};
-use heapdiff::source::{files, http};
+use heapdiff::source::{files, fleet, http};
 use heapdiff::{DiffOptions, Format, Gates, Input, SiteRules, SymbolOptions, Work, series};
 use std::sync::Arc;
 
@@ -218,13 +218,57 @@ fn limits(max_input_size: i64, f: &super::args::FetchArgs) -> heapdiff::load::Li
     }
 }
 
+/// `--pyroscope`/`--parca` and their window flags, as a query (`None` without either).
+fn fleet_query(
+    f: &super::args::FleetArgs,
+    client: &Arc<http::Client>,
+) -> super::fail::Result<Option<fleet::Query>> {
+    let (backend, url) = match (&f.pyroscope, &f.parca) {
+        (Some(u), _) => (fleet::Backend::Pyroscope, u),
+        (None, Some(u)) => (fleet::Backend::Parca, u),
+        (None, None) => return Ok(None),
+    };
+    if !http::is_url(url) {
+        bail!("{url}: not an http:// or https:// URL");
+    }
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    let time = |flag: &str, s: &str| match fleet::time::parse_time(s, now_ms) {
+        Ok(t) => Ok(t),
+        Err(e) => Err(super::fail::Failure::msg(format!("{flag} {e}"))),
+    };
+    Ok(Some(fleet::Query {
+        backend,
+        url: url.clone(),
+        selector: f.query.clone(),
+        profile_type: f.profile_type.clone(),
+        from_ms: time("--from", &f.from)?,
+        to_ms: time("--to", &f.to)?,
+        step_ms: f.step.as_millis() as i64,
+        aggregate: match f.fleet {
+            super::args::FleetArg::Mean => fleet::Aggregate::Mean,
+            super::args::FleetArg::Total => fleet::Aggregate::Total,
+        },
+        instance_label: f.instance_label.clone(),
+        client: client.clone(),
+    }))
+}
+
 fn profiles(
     named: &[PathBuf],
     command: &str,
     fetch: &super::args::FetchArgs,
+    fleet_args: &super::args::FleetArgs,
+    limits: &heapdiff::load::Limits,
     notes: &mut Vec<String>,
 ) -> super::fail::Result<(Vec<Input>, Option<Vec<f64>>)> {
     let client = client(fetch)?;
+    if let Some(q) = fleet_query(fleet_args, &client)? {
+        let (inputs, fleet_notes) = fleet::windows(q, limits)?;
+        notes.extend(fleet_notes);
+        return Ok((inputs, None));
+    }
     let found = files::expand_noting(&named_inputs(named, &client))?;
     let paths = with_gc(found.inputs, fetch.gc);
     if paths.len() < 2 {
@@ -272,7 +316,15 @@ impl DiffConfig {
         }
         let rules = rules(&a.sites)?;
         let mut notes = Vec::new();
-        let (paths, recorded) = profiles(&a.profiles, "diff", &a.input.fetch, &mut notes)?;
+        let limits = limits(a.input.max_input_size, &a.input.fetch);
+        let (paths, recorded) = profiles(
+            &a.profiles,
+            "diff",
+            &a.input.fetch,
+            &a.fleet,
+            &limits,
+            &mut notes,
+        )?;
         if a.fail_on_leaks && paths.len() < 3 {
             bail!(
                 "--fail-on-leaks needs three or more snapshots (with two, a leak cannot be told from a plateau); gate two snapshots with --fail-on-growth or --fail-on-site-growth"
@@ -291,7 +343,7 @@ impl DiffConfig {
                 symbols: symbols(&a.input.symbols)?,
                 by: a.by.into(),
                 rules,
-                limits: limits(a.input.max_input_size, &a.input.fetch),
+                limits,
             },
             gates: Gates {
                 growth: a.fail_on_growth,
@@ -318,7 +370,15 @@ impl FlameConfig {
     pub fn new(a: &FlamegraphArgs) -> super::fail::Result<Self> {
         let rules = rules(&a.sites)?;
         let mut notes = Vec::new();
-        let (paths, _) = profiles(&a.profiles, "flamegraph", &a.input.fetch, &mut notes)?;
+        let limits = limits(a.input.max_input_size, &a.input.fetch);
+        let (paths, _) = profiles(
+            &a.profiles,
+            "flamegraph",
+            &a.input.fetch,
+            &a.fleet,
+            &limits,
+            &mut notes,
+        )?;
         let mode = Mode::from(a.mode);
         if a.all_growth && (mode != Mode::Retention || paths.len() < 3) {
             notes.push(if mode != Mode::Retention {
@@ -339,7 +399,7 @@ impl FlameConfig {
                 symbols: symbols(&a.input.symbols)?,
                 by: heapdiff::By::Site,
                 rules,
-                limits: limits(a.input.max_input_size, &a.input.fetch),
+                limits,
             },
             picture: FlameOptions {
                 mode,

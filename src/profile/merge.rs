@@ -33,18 +33,20 @@ impl Profile {
         self.values = values;
     }
 
-    /// Divides every sample value by `n`, rounding to the nearest integer (a fleet's merged
-    /// profile read as the mean instance: the backend summed `n` instances' profiles).
-    pub fn divide_values(&mut self, n: u64) {
-        if n <= 1 {
+    /// Multiplies every sample value by `k / n`, rounding to the nearest integer, halves away
+    /// from zero (a fleet's merged profile, which sums `n` profiles, read as the mean instance,
+    /// `k = 1`, or the fleet's total, `k` instances).
+    pub fn scale_values(&mut self, k: u64, n: u64) {
+        if k == n || n == 0 {
             return;
         }
-        let n = i128::from(n);
+        let (k, n) = (i128::from(k), i128::from(n));
         for row in 0..self.values.len() {
             for col in 0..self.values.width() {
-                let v = i128::from(self.values.get(row, col));
+                let v = i128::from(self.values.get(row, col)) * k;
                 let q = (2 * v + n * v.signum()) / (2 * n);
-                self.values.set(row, col, q as i64);
+                self.values
+                    .set(row, col, q.clamp(i64::MIN as i128, i64::MAX as i128) as i64);
             }
         }
     }

@@ -82,6 +82,8 @@ pub struct Answer {
     pub status: u16,
     /// The Content-Type header, lowercased ("" when absent).
     pub content_type: String,
+    /// Every header, as sent.
+    pub headers: Vec<(String, String)>,
     /// The body.
     pub body: Vec<u8>,
 }
@@ -295,6 +297,16 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_ascii_lowercase();
+        let headers = resp
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
         let mut out = Vec::new();
         resp.into_body()
             .into_reader()
@@ -307,6 +319,7 @@ impl Client {
         Ok(Answer {
             status,
             content_type,
+            headers,
             body: out,
         })
     }

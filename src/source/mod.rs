@@ -4,12 +4,14 @@
 //!
 //! - [`files`]: what the user typed expanded into inputs (directories, `*`/`?` patterns).
 //! - [`capture`]: the record `heapdiff capture` writes beside its snapshots.
+//! - [`fleet`]: Grafana Pyroscope and Parca, queried for one merged profile per time window.
 //! - [`http`]: one https-capable client (headers, private CAs, client certificates, proxies).
 //!
 //! May import: `profile`, `error`.
 
 pub mod capture;
 pub mod files;
+pub mod fleet;
 pub mod http;
 
 use std::fmt;
@@ -28,6 +30,8 @@ pub enum Input {
     Stdin,
     /// An `http://` or `https://` URL, fetched with a client's headers and TLS settings.
     Url(Remote),
+    /// One time window of a fleet's profiles, merged by the profiling backend.
+    Fleet(Arc<fleet::Window>),
 }
 
 /// A URL and the client that fetches it.
@@ -75,6 +79,7 @@ impl Input {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| p.display().to_string()),
+            Input::Fleet(w) => w.short_name(),
             _ => self.to_string(),
         }
     }
@@ -86,6 +91,7 @@ impl PartialEq for Input {
             (Input::File(a), Input::File(b)) => a == b,
             (Input::Stdin, Input::Stdin) => true,
             (Input::Url(a), Input::Url(b)) => a.url == b.url,
+            (Input::Fleet(a), Input::Fleet(b)) => a == b,
             _ => false,
         }
     }
@@ -97,6 +103,7 @@ impl fmt::Display for Input {
             Input::File(p) => write!(f, "{}", p.display()),
             Input::Stdin => f.write_str("-"),
             Input::Url(r) => f.write_str(&http::redact(&r.url)),
+            Input::Fleet(w) => w.fmt(f),
         }
     }
 }
@@ -171,9 +178,12 @@ impl Default for Limits {
 pub struct Opened {
     /// The bytes, gzipped or not, as the source gives them.
     pub reader: Box<dyn Read + Send>,
-    /// For a fleet window read as a mean, the number of instances its merged profile sums
-    /// (every value is divided by it once decoded).
-    pub divide_by: Option<u64>,
+    /// For a fleet window, `(k, n)`: every value is multiplied by `k` and divided by `n` once
+    /// decoded (the backend summed `n` profiles; `k` is 1 for the mean instance, the instances
+    /// for the fleet's total).
+    pub scale: Option<(u64, u64)>,
+    /// The collection time to give the profile (a fleet window's end).
+    pub time_nanos: Option<i64>,
     /// What the user should know about how the input was read.
     pub notes: Vec<String>,
 }
@@ -182,7 +192,8 @@ impl Opened {
     fn plain(reader: Box<dyn Read + Send>) -> Self {
         Opened {
             reader,
-            divide_by: None,
+            scale: None,
+            time_nanos: None,
             notes: Vec::new(),
         }
     }
@@ -193,6 +204,7 @@ pub fn open(input: &Input, limits: &Limits) -> Result<Opened, InputErrorKind> {
     match input {
         Input::Stdin => Ok(Opened::plain(Box::new(std::io::stdin()))),
         Input::Url(r) => Ok(Opened::plain(r.client.fetch(&r.url, limits)?)),
+        Input::Fleet(w) => w.open(limits),
         Input::File(path) => {
             let f = std::fs::File::open(path).map_err(InputErrorKind::Io)?;
             if f.metadata().map_err(InputErrorKind::Io)?.is_dir() {
