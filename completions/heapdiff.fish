@@ -32,7 +32,7 @@ complete -c heapdiff -n "__fish_heapdiff_needs_command" -s V -l version -d 'Prin
 complete -c heapdiff -n "__fish_heapdiff_needs_command" -f -a "diff" -d 'Compare a base heap profile with later ones: rank the sites that leak, and gate CI on growth'
 complete -c heapdiff -n "__fish_heapdiff_needs_command" -f -a "flamegraph" -d 'Draw a flamegraph SVG of new retention (or of the whole difference) between snapshots'
 complete -c heapdiff -n "__fish_heapdiff_needs_command" -f -a "show" -d 'Show what is in one profile: producer, sample types, period, time, totals, symbolization and the top allocation sites'
-complete -c heapdiff -n "__fish_heapdiff_needs_command" -f -a "capture" -d 'Take COUNT snapshots of a live service\'s heap profile, one every DURATION, into DIR'
+complete -c heapdiff -n "__fish_heapdiff_needs_command" -f -a "capture" -d 'Take COUNT snapshots of a live service\'s heap profile, one every DURATION, into DIR; or save a fleet\'s windows (--pyroscope, --parca) as files'
 complete -c heapdiff -n "__fish_heapdiff_needs_command" -f -a "watch" -d 'Watch a live service\'s heap: take a snapshot every DURATION and show the ranking after each (redrawn in place on a terminal, appended when piped)'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -s i -l sample-index -d 'Sample type to compare, by name (inuse_space, alloc_objects, ...) or index. Default: inuse_space when present, else the profile\'s default type, else the last type' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l names -d 'How to name functions: full (as the profile names them; generic parameters tell functions apart) or short (as `go tool pprof` prints them by default: demangled names without `(...)` and `<...>`, frames without a symbol as their mapping, `[libc.so.6]`)' -r -f -a "full\t'As the profile names them'
@@ -53,9 +53,9 @@ complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l pyroscope -d 
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l parca -d 'Read the snapshots from the Parca (or Polar Signals) server at URL, such as http://parca:7070, one per --step window' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l query -d 'Which profiles: a label selector such as \'{service_name="api"}\' (Pyroscope) or \'{job="api"}\' (Parca); {} is every profile of the type' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l profile-type -d 'The profile type, as the server names it (Pyroscope lists them; a wrong one is refused with the list)' -r
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l from -d 'Start of the range: now-6h, RFC 3339 (2026-12-04T03:00:00Z) or unix seconds' -r
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l to -d 'End of the range (same forms as --from)' -r
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l step -d 'Length of one window, one snapshot each (30s, 10m, 1h)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l from -d 'Start of the range: now-6h, RFC 3339 (2026-12-04T03:00:00Z) or unix seconds [default: now-1h]' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l to -d 'End of the range (same forms as --from) [default: now]' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l step -d 'Length of one window, one snapshot each (30s, 10m, 1h) [default: 10m]. `watch` reads the window of --every that ends at each round instead' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l fleet -d 'How a window\'s merged profile (the sum of every profile in it) is read: the mean instance\'s heap (sum / profiles) or the fleet\'s total heap (the mean times the instances)' -r -f -a "mean\t'The mean instance\'s heap'
 total\t'The fleet\'s total heap'"
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand diff" -l instance-label -d 'The label that tells instances apart (default: the first of pod, instance, hostname, service_instance_id the server has)' -r
@@ -112,9 +112,9 @@ complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l pyrosco
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l parca -d 'Read the snapshots from the Parca (or Polar Signals) server at URL, such as http://parca:7070, one per --step window' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l query -d 'Which profiles: a label selector such as \'{service_name="api"}\' (Pyroscope) or \'{job="api"}\' (Parca); {} is every profile of the type' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l profile-type -d 'The profile type, as the server names it (Pyroscope lists them; a wrong one is refused with the list)' -r
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l from -d 'Start of the range: now-6h, RFC 3339 (2026-12-04T03:00:00Z) or unix seconds' -r
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l to -d 'End of the range (same forms as --from)' -r
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l step -d 'Length of one window, one snapshot each (30s, 10m, 1h)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l from -d 'Start of the range: now-6h, RFC 3339 (2026-12-04T03:00:00Z) or unix seconds [default: now-1h]' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l to -d 'End of the range (same forms as --from) [default: now]' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l step -d 'Length of one window, one snapshot each (30s, 10m, 1h) [default: 10m]. `watch` reads the window of --every that ends at each round instead' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l fleet -d 'How a window\'s merged profile (the sum of every profile in it) is read: the mean instance\'s heap (sum / profiles) or the fleet\'s total heap (the mean times the instances)' -r -f -a "mean\t'The mean instance\'s heap'
 total\t'The fleet\'s total heap'"
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand flamegraph" -l instance-label -d 'The label that tells instances apart (default: the first of pod, instance, hostname, service_instance_id the server has)' -r
@@ -187,35 +187,84 @@ complete -c heapdiff -n "__fish_heapdiff_using_subcommand show" -s h -l help -d 
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l every -d 'Time between snapshots (500ms, 30s, 2m)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l work-metric -d 'A Prometheus counter read at each snapshot as the work done (`http_requests_total`, or one series: `http_requests_total{code="200"}`); the series of all matching series' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l metrics -d 'Where to read --work-metric (default: /metrics on the profile\'s host)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -s i -l sample-index -d 'Sample type to compare, by name (inuse_space, alloc_objects, ...) or index. Default: inuse_space when present, else the profile\'s default type, else the last type' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l names -d 'How to name functions: full (as the profile names them; generic parameters tell functions apart) or short (as `go tool pprof` prints them by default: demangled names without `(...)` and `<...>`, frames without a symbol as their mapping, `[libc.so.6]`)' -r -f -a "full\t'As the profile names them'
+short\t'As `go tool pprof` prints them by default'"
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l max-input-size -d 'Refuse an input that decompresses to more than SIZE (a gzip bomb ends with one line naming the file)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -s H -l header -d 'Send HEADER (\'Name: value\') with every request: `-H \'Authorization: Bearer TOKEN\'`, `-H \'X-Scope-OrgID: TENANT\'`. Repeatable' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l tls-ca -d 'Trust the CA certificates in FILE (PEM) instead of the system\'s, for https servers with a private CA' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l tls-cert -d 'Present the client certificate in FILE (PEM) to https servers that ask for one (with --tls-key)' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l tls-key -d 'The private key (PEM) of --tls-cert' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l timeout -d 'How long a URL or fleet query may take to answer and send its profile (500ms, 30s, 2m)' -r
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l max-input-size -d 'Refuse a snapshot that decompresses to more than SIZE' -r
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -s n -l count -d 'How many snapshots' -r
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -s o -l output -d 'The directory to write them into (created if missing)' -r -F
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l binary -d 'A binary (or its debug file) to symbolize addresses with, matched to the profile\'s mappings by build id (by file name when a mapping has none). Repeatable' -r -F
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l symbols-dir -d 'A directory to search for binaries by build id (DIR/.build-id/xx/rest.debug, DIR/xx/rest.debug, DIR/BUILDID) and by name. Repeatable' -r -F
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l focus -d 'Keep only samples with a frame whose function, file or mapping matches REGEX (pprof\'s -focus)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l ignore -d 'Drop samples with a frame whose function, file or mapping matches REGEX (pprof\'s -ignore)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l hide -d 'Remove frames that match REGEX from every stack (pprof\'s -hide)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l show -d 'Keep only frames that match REGEX in every stack (pprof\'s -show)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l pyroscope -d 'Read the snapshots from the Grafana Pyroscope server at URL (its base, such as http://pyroscope:4040 or Grafana Cloud\'s profiles URL), one per --step window from --from to --to' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l parca -d 'Read the snapshots from the Parca (or Polar Signals) server at URL, such as http://parca:7070, one per --step window' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l query -d 'Which profiles: a label selector such as \'{service_name="api"}\' (Pyroscope) or \'{job="api"}\' (Parca); {} is every profile of the type' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l profile-type -d 'The profile type, as the server names it (Pyroscope lists them; a wrong one is refused with the list)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l from -d 'Start of the range: now-6h, RFC 3339 (2026-12-04T03:00:00Z) or unix seconds [default: now-1h]' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l to -d 'End of the range (same forms as --from) [default: now]' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l step -d 'Length of one window, one snapshot each (30s, 10m, 1h) [default: 10m]. `watch` reads the window of --every that ends at each round instead' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l fleet -d 'How a window\'s merged profile (the sum of every profile in it) is read: the mean instance\'s heap (sum / profiles) or the fleet\'s total heap (the mean times the instances)' -r -f -a "mean\t'The mean instance\'s heap'
+total\t'The fleet\'s total heap'"
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l instance-label -d 'The label that tells instances apart (default: the first of pod, instance, hostname, service_instance_id the server has)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -s n -l count -d 'How many snapshots (of a URL; a fleet\'s are its windows)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -s o -l output -d 'The directory to write them into (created if missing). One that already holds a capture is refused, unless --append' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l color -d 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l lines -d 'Tell frames apart by line number too (by default a function is one frame)'
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l keep-order -d 'Keep the profiles in the order given even when they carry timestamps (by default they are ordered by their own time)'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l gc -d 'Ask a Go service to collect garbage before it writes the heap profile (adds `gc=1` to URL inputs, as `/debug/pprof/heap?gc=1`)'
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l no-symbolize -d 'Do not symbolize: keep addresses as they are'
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -l append -d 'Continue the capture already in DIR: numbering goes on from its last snapshot and its record keeps every entry'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand capture" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l every -d 'Time between snapshots (500ms, 30s, 2m)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l work-metric -d 'A Prometheus counter read at each snapshot as the work done (`http_requests_total`, or one series: `http_requests_total{code="200"}`); the series of all matching series' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l metrics -d 'Where to read --work-metric (default: /metrics on the profile\'s host)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -s i -l sample-index -d 'Sample type to compare, by name (inuse_space, alloc_objects, ...) or index. Default: inuse_space when present, else the profile\'s default type, else the last type' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l names -d 'How to name functions: full (as the profile names them; generic parameters tell functions apart) or short (as `go tool pprof` prints them by default: demangled names without `(...)` and `<...>`, frames without a symbol as their mapping, `[libc.so.6]`)' -r -f -a "full\t'As the profile names them'
+short\t'As `go tool pprof` prints them by default'"
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l max-input-size -d 'Refuse an input that decompresses to more than SIZE (a gzip bomb ends with one line naming the file)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -s H -l header -d 'Send HEADER (\'Name: value\') with every request: `-H \'Authorization: Bearer TOKEN\'`, `-H \'X-Scope-OrgID: TENANT\'`. Repeatable' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l tls-ca -d 'Trust the CA certificates in FILE (PEM) instead of the system\'s, for https servers with a private CA' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l tls-cert -d 'Present the client certificate in FILE (PEM) to https servers that ask for one (with --tls-key)' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l tls-key -d 'The private key (PEM) of --tls-cert' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l timeout -d 'How long a URL or fleet query may take to answer and send its profile (500ms, 30s, 2m)' -r
-complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l max-input-size -d 'Refuse a snapshot that decompresses to more than SIZE' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l binary -d 'A binary (or its debug file) to symbolize addresses with, matched to the profile\'s mappings by build id (by file name when a mapping has none). Repeatable' -r -F
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l symbols-dir -d 'A directory to search for binaries by build id (DIR/.build-id/xx/rest.debug, DIR/xx/rest.debug, DIR/BUILDID) and by name. Repeatable' -r -F
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l focus -d 'Keep only samples with a frame whose function, file or mapping matches REGEX (pprof\'s -focus)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l ignore -d 'Drop samples with a frame whose function, file or mapping matches REGEX (pprof\'s -ignore)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l hide -d 'Remove frames that match REGEX from every stack (pprof\'s -hide)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l show -d 'Keep only frames that match REGEX in every stack (pprof\'s -show)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l pyroscope -d 'Read the snapshots from the Grafana Pyroscope server at URL (its base, such as http://pyroscope:4040 or Grafana Cloud\'s profiles URL), one per --step window from --from to --to' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l parca -d 'Read the snapshots from the Parca (or Polar Signals) server at URL, such as http://parca:7070, one per --step window' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l query -d 'Which profiles: a label selector such as \'{service_name="api"}\' (Pyroscope) or \'{job="api"}\' (Parca); {} is every profile of the type' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l profile-type -d 'The profile type, as the server names it (Pyroscope lists them; a wrong one is refused with the list)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l from -d 'Start of the range: now-6h, RFC 3339 (2026-12-04T03:00:00Z) or unix seconds [default: now-1h]' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l to -d 'End of the range (same forms as --from) [default: now]' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l step -d 'Length of one window, one snapshot each (30s, 10m, 1h) [default: 10m]. `watch` reads the window of --every that ends at each round instead' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l fleet -d 'How a window\'s merged profile (the sum of every profile in it) is read: the mean instance\'s heap (sum / profiles) or the fleet\'s total heap (the mean times the instances)' -r -f -a "mean\t'The mean instance\'s heap'
+total\t'The fleet\'s total heap'"
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l instance-label -d 'The label that tells instances apart (default: the first of pod, instance, hostname, service_instance_id the server has)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -s n -l count -d 'Stop after COUNT snapshots' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l for -d 'Stop after DURATION' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -s o -l output -d 'Keep the snapshots in DIR too (as `capture` writes them)' -r -F
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l top -d 'Rows shown after each snapshot' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l skip -d 'Also treat frames matching REGEX as machinery, never a leak site (repeatable)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l keep -d 'Never treat frames matching REGEX as machinery, even when a built-in list does (repeatable)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l app -d 'Treat frames whose name or file matches REGEX as application code, the leak sites a person would fix (repeatable; wins over --lib and the built-in rules)' -r
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l lib -d 'Treat frames whose name or file matches REGEX as library code: a leak site only when a stack has no application frame (repeatable)' -r
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l color -d 'When to colour output: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l lines -d 'Tell frames apart by line number too (by default a function is one frame)'
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l keep-order -d 'Keep the profiles in the order given even when they carry timestamps (by default they are ordered by their own time)'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l gc -d 'Ask a Go service to collect garbage before it writes the heap profile (adds `gc=1` to URL inputs, as `/debug/pprof/heap?gc=1`)'
+complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l no-symbolize -d 'Do not symbolize: keep addresses as they are'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -l fail-on-leaks -d 'Stop with exit 1 when a site is classed leak (growth beyond sampling noise that keeps its pace; never a cache that filled) in two rounds running, or in the last round'
 complete -c heapdiff -n "__fish_heapdiff_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -40,6 +40,18 @@ pub fn read(name: impl Into<Input>, reader: impl Read) -> Result<Loaded, InputEr
     finish(&name, reader, None, DEFAULT_MAX_INPUT)
 }
 
+/// Reads one profile from any reader as [`load_with`] loads an input: named from local
+/// binaries when a symbolizer is given, within `max_input` decompressed bytes (`capture` and
+/// `watch` read what they fetched this way before keeping it).
+pub fn read_with(
+    name: impl Into<Input>,
+    reader: impl Read,
+    sym: Option<&SharedSymbolizer>,
+    max_input: u64,
+) -> Result<Loaded, InputError> {
+    finish(&name.into(), reader, sym, max_input)
+}
+
 /// Loads one input, naming its unsymbolized locations from local binaries when a symbolizer
 /// is given, within `limits`.
 pub fn load_with(

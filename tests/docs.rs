@@ -123,7 +123,7 @@ fn man_page_renders() {
             assert!(!text.contains("--version"), "{page}: {text}");
             // PROFILE is optional where a fleet (--pyroscope, --parca) can stand for it.
             let operand = if page.contains("capture") || page.contains("watch") {
-                "<URL>"
+                "[URL]"
             } else if page.contains("show") {
                 "<PROFILE>"
             } else {

@@ -135,6 +135,9 @@ struct Mock {
     merged: Vec<Vec<u8>>,
     /// Old servers have no SelectMergeStacktraces in the pprof format.
     old: bool,
+    /// A live fleet: every window asked for holds each pod's scrape just before its end,
+    /// and the merges go through the snapshots in turn (for `watch`).
+    live: Option<std::sync::Mutex<usize>>,
 }
 
 fn connect_error(status: &'static str, code: &str, message: &str) -> Reply {
@@ -205,7 +208,11 @@ fn pyroscope(m: &Mock, s: &Seen) -> Reply {
                 field_bytes(1, b"pod", &mut label);
                 field_bytes(2, pod.as_bytes(), &mut label);
                 field_bytes(1, &label, &mut series);
-                for t in scrapes(p, m.merged.len()) {
+                let times = match m.live {
+                    Some(_) => vec![end - 1 - p as i64],
+                    None => scrapes(p, m.merged.len()),
+                };
+                for t in times {
                     if t >= start && t <= end {
                         let mut point = Vec::new();
                         field_double(1, 1.0e6, &mut point);
@@ -220,11 +227,21 @@ fn pyroscope(m: &Mock, s: &Seen) -> Reply {
             assert_eq!(text(&f, 1), [typ]);
             assert_eq!(text(&f, 2), ["{service_name=\"api\"}"]);
             let (start, end) = (int(&f, 3), int(&f, 4));
-            let w = window_of(start);
-            assert_eq!(
-                (start, end),
-                (T0 + w as i64 * STEP, T0 + (w as i64 + 1) * STEP - 1)
-            );
+            let w = match &m.live {
+                Some(next) => {
+                    let mut n = next.lock().unwrap();
+                    *n += 1;
+                    (*n - 1) % m.merged.len()
+                }
+                None => {
+                    let w = window_of(start);
+                    assert_eq!(
+                        (start, end),
+                        (T0 + w as i64 * STEP, T0 + (w as i64 + 1) * STEP - 1)
+                    );
+                    w
+                }
+            };
             let profile = gunzip(&m.merged[w]);
             if method == "SelectMergeProfile" {
                 return ("200 OK", "application/proto".into(), profile);
@@ -397,6 +414,7 @@ fn a_hidden_series_from_two_pods_in_pyroscope_over_https() {
     let mock = Arc::new(Mock {
         merged: merges(&snaps, &tmp),
         old: false,
+        live: None,
     });
     let m = mock.clone();
     let (addr, seen) = serve(Tls::Server, move |s| pyroscope(&m, s));
@@ -499,6 +517,7 @@ fn pyroscope_failures_are_one_line_and_old_servers_still_answer() {
     let mock = Arc::new(Mock {
         merged: merges(&snaps, &tmp),
         old: true,
+        live: None,
     });
     let m = mock.clone();
     let (addr, seen) = serve(Tls::No, move |s| pyroscope(&m, s));
@@ -570,6 +589,113 @@ fn pyroscope_failures_are_one_line_and_old_servers_still_answer() {
     assert!(stderr(&o).contains("two or more"), "{}", stderr(&o));
     let o = run(&["diff", "--from", "now-1h", &td("go/leak")], None);
     assert_eq!(o.status.code(), Some(2));
+
+    // capture saves the windows as the heaps --fleet reads, and diff DIR reads them back to
+    // the same answer; -n and --every are for a URL.
+    let out = tmp.join("snaps");
+    let mut cap = base(&["-H", "X-Scope-OrgID: tenant-a", "-o", out.to_str().unwrap()]);
+    cap[0] = "capture".into();
+    let o = go(cap.clone());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let files = json(&run(&["diff", out.to_str().unwrap(), "-f", "json"], None));
+    assert_eq!(essence(&files), essence(&d));
+    let record = read(&out.join("heapdiff-capture.tsv"));
+    assert!(
+        record.contains("# heapdiff capture of pyroscope http://"),
+        "{record}"
+    );
+    let saved = heapdiff::load(out.join("heap_0001.pb.gz")).unwrap().profile;
+    assert!(
+        saved
+            .comments
+            .iter()
+            .any(|c| c.contains("mean of 4 profiles from 2 pods")),
+        "{:?}",
+        saved.comments
+    );
+    cap.extend(["-n".to_string(), "2".to_string()]);
+    let o = go(cap);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+/// `watch` of a fleet reads the window of --every that ends at each round, and ranks the
+/// snapshots as they come.
+#[test]
+fn watch_a_fleet() {
+    if !go_present() {
+        return;
+    }
+    let snaps: Vec<PathBuf> = (1..=4)
+        .map(|i| testdata(&format!("go/leak/heap_00{i}.pb.gz")))
+        .collect();
+    let tmp = tempdir("fleet-watch");
+    let mock = Arc::new(Mock {
+        merged: merges(&snaps, &tmp),
+        old: false,
+        live: Some(std::sync::Mutex::new(0)),
+    });
+    let m = mock.clone();
+    let (addr, _) = serve(Tls::No, move |s| pyroscope(&m, s));
+    let o = run(
+        &[
+            "watch",
+            "--pyroscope",
+            &format!("http://{addr}"),
+            "--query",
+            "{service_name=\"api\"}",
+            "-H",
+            "X-Scope-OrgID: tenant-a",
+            "--every",
+            "300ms",
+            "-n",
+            "4",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(out.matches("== snapshot").count(), 3, "{out}");
+    assert!(out.contains("main.(*hub).subscribe"), "{out}");
+    assert!(stderr(&o).contains("verdict"), "{}", stderr(&o));
+    // The profile options reach watch's loading and analysis as they reach diff's.
+    let o = run(
+        &[
+            "watch",
+            "--pyroscope",
+            &format!("http://{addr}"),
+            "--query",
+            "{service_name=\"api\"}",
+            "-H",
+            "X-Scope-OrgID: tenant-a",
+            "--every",
+            "300ms",
+            "-n",
+            "2",
+            "-i",
+            "inuse_objects",
+            "--focus",
+            "subscribe",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("inuse_objects (count)"), "{out}");
+    assert!(out.contains("filters on (--focus=subscribe)"), "{out}");
+    // --from and --to are for ranges, not rounds.
+    let o = run(
+        &[
+            "watch",
+            "--pyroscope",
+            &format!("http://{addr}"),
+            "--every",
+            "1s",
+            "--from",
+            "now-1h",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
 }
 
 #[test]
@@ -584,6 +710,7 @@ fn parca_over_grpc_web() {
     let mock = Arc::new(Mock {
         merged: merges(&snaps, &tmp),
         old: false,
+        live: None,
     });
     let m = mock.clone();
     let (addr, _) = serve(Tls::No, move |s| parca(&m, s));

@@ -191,7 +191,7 @@ fn url_failures_are_one_line() {
 /// `diff DIR` takes its work axis from them.
 #[test]
 fn capture_then_diff_uses_the_recorded_work() {
-    let (addr, seen) = serve(8);
+    let (addr, seen) = serve(12);
     let dir = tempdir("capture");
     let out = dir.join("snaps");
     let o = run(
@@ -244,6 +244,49 @@ fn capture_then_diff_uses_the_recorded_work() {
         "{}",
         stderr(&o)
     );
+    // A second run into the same directory is refused (two runs are never mixed) and leaves
+    // it as it was; --append continues the numbering and the record.
+    let url = format!("http://{addr}/debug/pprof/heap");
+    let again = |extra: &[&str]| {
+        let mut args = vec![
+            "capture",
+            url.as_str(),
+            "-n",
+            "2",
+            "--every",
+            "100ms",
+            "-o",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        run(&args, None)
+    };
+    let o = again(&["--work-metric", "http_requests_total{code=\"200\"}"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("already holds a capture (4 snapshots)"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 5);
+    // Appending with another work axis would mix two axes.
+    let o = again(&["--append"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("mix two axes"), "{}", stderr(&o));
+    let o = again(&[
+        "--append",
+        "--work-metric",
+        "http_requests_total{code=\"200\"}",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(out.join("heap_0006.pb.gz").exists());
+    let record = read(&out.join("heapdiff-capture.tsv"));
+    assert_eq!(
+        record.lines().filter(|l| l.starts_with("heap_")).count(),
+        6,
+        "{record}"
+    );
+    assert!(record.contains("heap_0001.pb.gz\t"), "{record}");
 }
 
 /// `watch` shows the ranking after each snapshot and, with --fail-on-leaks, stops at the

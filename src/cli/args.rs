@@ -177,29 +177,29 @@ pub struct FleetArgs {
     )]
     pub profile_type: String,
 
-    /// Start of the range: now-6h, RFC 3339 (2026-12-04T03:00:00Z) or unix seconds.
+    /// Start of the range: now-6h, RFC 3339 (2026-12-04T03:00:00Z) or unix seconds
+    /// [default: now-1h].
     #[arg(
         long,
         value_name = "TIME",
-        default_value = "now-1h",
         requires = "fleet_source",
         help_heading = "Fleet"
     )]
-    pub from: String,
+    pub from: Option<String>,
 
-    /// End of the range (same forms as --from).
+    /// End of the range (same forms as --from) [default: now].
     #[arg(
         long,
         value_name = "TIME",
-        default_value = "now",
         requires = "fleet_source",
         help_heading = "Fleet"
     )]
-    pub to: String,
+    pub to: Option<String>,
 
-    /// Length of one window, one snapshot each (30s, 10m, 1h).
-    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = heapdiff::units::parse_duration, requires = "fleet_source", help_heading = "Fleet")]
-    pub step: std::time::Duration,
+    /// Length of one window, one snapshot each (30s, 10m, 1h) [default: 10m]. `watch` reads
+    /// the window of --every that ends at each round instead.
+    #[arg(long, value_name = "DURATION", value_parser = heapdiff::units::parse_duration, requires = "fleet_source", help_heading = "Fleet")]
+    pub step: Option<std::time::Duration>,
 
     /// How a window's merged profile (the sum of every profile in it) is read: the mean
     /// instance's heap (sum / profiles) or the fleet's total heap (the mean times the
@@ -599,13 +599,14 @@ pub const SHOW_EXAMPLES: &[&str] = &[
 /// each.
 #[derive(Debug, Args, Clone)]
 pub struct SnapshotArgs {
-    /// The service's heap profile endpoint (a Go service: http://host:6060/debug/pprof/heap).
-    #[arg(value_name = "URL")]
-    pub url: String,
+    /// The service's heap profile endpoint (a Go service: http://host:6060/debug/pprof/heap;
+    /// https too). Not with --pyroscope or --parca.
+    #[arg(value_name = "URL", required_unless_present_any = ["pyroscope", "parca"], conflicts_with_all = ["pyroscope", "parca"])]
+    pub url: Option<String>,
 
     /// Time between snapshots (500ms, 30s, 2m).
     #[arg(long, value_name = "DURATION", value_parser = heapdiff::units::parse_duration)]
-    pub every: std::time::Duration,
+    pub every: Option<std::time::Duration>,
 
     /// A Prometheus counter read at each snapshot as the work done (`http_requests_total`, or
     /// one series: `http_requests_total{code="200"}`); the series of all matching series.
@@ -617,45 +618,59 @@ pub struct SnapshotArgs {
     pub metrics: Option<String>,
 
     #[command(flatten)]
-    pub fetch: FetchArgs,
+    pub input: ProfileOptions,
 
-    /// Refuse a snapshot that decompresses to more than SIZE.
-    #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = parse_size)]
-    pub max_input_size: i64,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
 }
 
-/// Take COUNT snapshots of a live service's heap profile, one every DURATION, into DIR.
+/// Take COUNT snapshots of a live service's heap profile, one every DURATION, into DIR; or save
+/// a fleet's windows (--pyroscope, --parca) as files.
 ///
 /// Files are named heap_0001.pb.gz, heap_0002.pb.gz, ... in time order; heapdiff-capture.tsv
 /// beside them records when each was taken and, with --work-metric, the work counter read with
-/// it, which `heapdiff diff DIR` then uses as its work axis. On a terminal a progress line shows
-/// the snapshot, the time to the next and the last total; Ctrl-C keeps what was captured.
+/// it, which `heapdiff diff DIR` then uses as its work axis. A fleet's window is saved as the
+/// heap --fleet reads it (the mean instance by default), stamped with the window's end. A
+/// directory that already holds a capture is refused; --append continues it. Each snapshot is
+/// loaded as `diff` loads it (-i, --names, filters, --binary, --max-input-size), so one that is
+/// no profile stops the capture. On a terminal a progress line shows the snapshot, the time to
+/// the next and the last total; Ctrl-C keeps what was captured.
 #[derive(Debug, Args)]
 #[command(after_help = after_help(CAPTURE_EXAMPLES, &[Exit::Done, Exit::Bad]))]
 pub struct CaptureArgs {
     #[command(flatten)]
     pub snap: SnapshotArgs,
 
-    /// How many snapshots.
+    /// How many snapshots (of a URL; a fleet's are its windows).
     #[arg(short = 'n', long = "count", value_name = "COUNT", value_parser = clap::value_parser!(u32).range(1..=100_000))]
-    pub count: u32,
+    pub count: Option<u32>,
 
-    /// The directory to write them into (created if missing).
+    /// The directory to write them into (created if missing). One that already holds a
+    /// capture is refused, unless --append.
     #[arg(short = 'o', long = "output", value_name = "DIR")]
     pub output: PathBuf,
+
+    /// Continue the capture already in DIR: numbering goes on from its last snapshot and its
+    /// record keeps every entry.
+    #[arg(long)]
+    pub append: bool,
 }
 
 /// Examples of `capture`.
 pub const CAPTURE_EXAMPLES: &[&str] = &[
     "heapdiff capture http://127.0.0.1:6060/debug/pprof/heap -n 8 --every 30s -o snaps",
     "heapdiff capture http://127.0.0.1:6060/debug/pprof/heap -n 8 --every 30s --work-metric http_requests_total -o snaps",
+    "heapdiff capture http://127.0.0.1:6060/debug/pprof/heap -n 4 --every 30s --append -o snaps",
+    "heapdiff capture --pyroscope http://pyroscope:4040 --query '{service_name=\"api\"}' --from now-6h --step 30m -o snaps",
     "heapdiff diff snaps",
 ];
 
 /// Watch a live service's heap: take a snapshot every DURATION and show the ranking after
 /// each (redrawn in place on a terminal, appended when piped).
 ///
-/// Stops after -n COUNT snapshots or --for DURATION, or, with --fail-on-leaks, when a site is
+/// The source is a URL, or a fleet (--pyroscope, --parca): each round then reads the window of
+/// --every that ends at it. Snapshots are loaded and analysed as `diff` does (-i, --names,
+/// filters, --binary, site rules), each catalogued once as it comes. Stops after -n COUNT snapshots or --for DURATION, or, with --fail-on-leaks, when a site is
 /// classed leak in two rounds running (or in the last round): exit 1, a soak-test gate for CI. A run that ends without a leak closes
 /// with a verdict line on stderr: no leak (and how large a growth would have been seen), or
 /// that it could not tell (too few snapshots, or a site whose growth could not yet be told
@@ -686,12 +701,16 @@ pub struct WatchArgs {
     /// Rows shown after each snapshot.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub top: usize,
+
+    #[command(flatten)]
+    pub sites: SiteArgs,
 }
 
 /// Examples of `watch`.
 pub const WATCH_EXAMPLES: &[&str] = &[
     "heapdiff watch http://127.0.0.1:6060/debug/pprof/heap --every 10s -n 30",
     "heapdiff watch http://127.0.0.1:6060/debug/pprof/heap --every 30s --for 20m --fail-on-leaks -o soak",
+    "heapdiff watch --pyroscope http://pyroscope:4040 --query '{service_name=\"api\"}' --every 10m --for 6h --fail-on-leaks",
 ];
 
 #[derive(Debug, Args)]

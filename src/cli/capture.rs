@@ -1,30 +1,46 @@
-//! `heapdiff capture`: COUNT snapshots, one every DURATION, into DIR.
+//! `heapdiff capture`: COUNT snapshots of a URL, one every DURATION, or a fleet's windows,
+//! into DIR.
 
 use std::time::Instant;
 
-use super::args::CaptureArgs;
+use super::config::{CaptureConfig, SnapSource};
 use super::exit::Exit;
+use super::note;
 use super::snapshots::{Snapshots, progress_shown};
 
 /// Runs `capture`.
-pub fn run(a: &CaptureArgs) -> super::fail::Result<Exit> {
-    let mut snaps = Snapshots::new(&a.snap, Some(&a.output), Some(a.count))?;
+pub fn run(c: &CaptureConfig) -> super::fail::Result<Exit> {
+    for n in &c.snap.notes {
+        note(n);
+    }
+    let mut snaps = Snapshots::new(&c.snap, Some(&c.dir), Some(c.count), c.append)?;
     let start = Instant::now();
-    let n = a.count as usize;
+    let n = c.count as usize;
     let show = progress_shown();
     for k in 1..=n {
-        let due = start + a.snap.every * (k as u32 - 1);
-        if let Some(wait) = due.checked_duration_since(Instant::now()) {
-            std::thread::sleep(wait);
-        }
-        let taken = snaps.take(k)?;
+        let taken = match &c.snap.source {
+            SnapSource::Fleet(_) => snaps.take_window(k, c.windows[k - 1].clone())?,
+            SnapSource::Url(_) => {
+                let every = c.snap.every.unwrap_or_default();
+                let due = start + every * (k as u32 - 1);
+                if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                    std::thread::sleep(wait);
+                }
+                // A URL always answers with a profile or an error.
+                match snaps.take(k)? {
+                    Some(t) => t,
+                    None => continue,
+                }
+            }
+        };
         if show {
             let p = &taken.loaded.profile;
             let total = p.type_index("inuse_space").map(|i| p.total(i)).unwrap_or(0);
-            let next = if k < n {
-                format!("; next in {:.1} s", a.snap.every.as_secs_f64())
-            } else {
-                String::new()
+            let next = match (&c.snap.source, c.snap.every) {
+                (SnapSource::Url(_), Some(e)) if k < n => {
+                    format!("; next in {:.1} s", e.as_secs_f64())
+                }
+                _ => String::new(),
             };
             eprint!(
                 "\rsnapshot {k} of {n}: {} in use{next}   ",
@@ -34,6 +50,9 @@ pub fn run(a: &CaptureArgs) -> super::fail::Result<Exit> {
     }
     if show {
         eprintln!();
+    }
+    for w in snaps.warnings() {
+        note(&w);
     }
     Ok(Exit::Done)
 }

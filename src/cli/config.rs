@@ -243,9 +243,9 @@ fn fleet_query(
         url: url.clone(),
         selector: f.query.clone(),
         profile_type: f.profile_type.clone(),
-        from_ms: time("--from", &f.from)?,
-        to_ms: time("--to", &f.to)?,
-        step_ms: f.step.as_millis() as i64,
+        from_ms: time("--from", f.from.as_deref().unwrap_or("now-1h"))?,
+        to_ms: time("--to", f.to.as_deref().unwrap_or("now"))?,
+        step_ms: f.step.map_or(600_000, |d| d.as_millis() as i64),
         aggregate: match f.fleet {
             super::args::FleetArg::Mean => fleet::Aggregate::Mean,
             super::args::FleetArg::Total => fleet::Aggregate::Total,
@@ -451,6 +451,188 @@ impl ShowConfig {
             limits: limits(a.max_input_size, &a.fetch),
             filters: filters(&a.filters)?,
             target,
+        })
+    }
+}
+
+/// Where `capture` and `watch` take their snapshots.
+pub enum SnapSource {
+    /// A service's profile endpoint (`?gc=1` added with `--gc`).
+    Url(String),
+    /// A fleet: `capture` saves its windows from --from to --to; `watch` reads the window of
+    /// --every that ends at each round.
+    Fleet(Arc<fleet::Query>),
+}
+
+/// What `capture` and `watch` share, resolved.
+pub struct SnapshotConfig {
+    /// The source.
+    pub source: SnapSource,
+    /// The client URLs and fleets are fetched with.
+    pub client: Arc<http::Client>,
+    /// Time between snapshots (of a URL; `watch`'s rounds).
+    pub every: Option<std::time::Duration>,
+    /// The metrics URL and the counter read with each snapshot.
+    pub metrics: Option<(String, String)>,
+    /// The decompressed-size ceiling and the timeout.
+    pub limits: heapdiff::load::Limits,
+    /// Sample type, frame identity, filters.
+    pub series: series::Options,
+    /// Binaries for symbolization.
+    pub symbols: SymbolOptions,
+    /// Options that can do nothing here, said on stderr.
+    pub notes: Vec<String>,
+}
+
+impl SnapshotConfig {
+    fn new(a: &super::args::SnapshotArgs, command: &str) -> super::fail::Result<Self> {
+        let client = client(&a.input.fetch)?;
+        let limits = limits(a.input.max_input_size, &a.input.fetch);
+        let source = match (&a.url, fleet_query(&a.fleet, &client)?) {
+            (_, Some(q)) => {
+                if a.work_metric.is_some() {
+                    bail!(
+                        "--work-metric reads a service's counter; a fleet's snapshots have no work axis"
+                    );
+                }
+                SnapSource::Fleet(Arc::new(q))
+            }
+            (Some(url), None) => {
+                if !http::is_url(url) {
+                    bail!("{url}: not an http:// or https:// URL");
+                }
+                SnapSource::Url(if a.input.fetch.gc {
+                    http::with_gc(url)
+                } else {
+                    url.clone()
+                })
+            }
+            (None, None) => bail!("{command} needs a URL, --pyroscope or --parca"),
+        };
+        let metrics = match (&a.work_metric, &source) {
+            (Some(name), SnapSource::Url(url)) => {
+                let m = match &a.metrics {
+                    Some(m) => m.clone(),
+                    None => {
+                        // /metrics on the profile's host.
+                        let rest = url.splitn(4, '/').collect::<Vec<_>>();
+                        format!("{}//{}/metrics", rest[0], rest.get(2).unwrap_or(&""))
+                    }
+                };
+                Some((m, name.clone()))
+            }
+            _ => None,
+        };
+        let mut notes = Vec::new();
+        if a.input.keep_order && command == "capture" {
+            notes
+                .push("--keep-order does nothing in capture (snapshots are taken in order)".into());
+        }
+        Ok(SnapshotConfig {
+            source,
+            client,
+            every: a.every,
+            metrics,
+            limits,
+            series: series_options(&a.input, None)?,
+            symbols: symbols(&a.input.symbols)?,
+            notes,
+        })
+    }
+}
+
+/// `capture`, resolved.
+pub struct CaptureConfig {
+    /// The source and how snapshots are read.
+    pub snap: SnapshotConfig,
+    /// How many snapshots of a URL, and the time between them.
+    pub count: u32,
+    /// A fleet's windows, in time order (empty for a URL).
+    pub windows: Vec<Input>,
+    /// The directory.
+    pub dir: PathBuf,
+    /// Continue the capture in `dir`.
+    pub append: bool,
+}
+
+impl CaptureConfig {
+    /// Resolves `capture`'s flags.
+    pub fn new(a: &super::args::CaptureArgs) -> super::fail::Result<Self> {
+        let mut snap = SnapshotConfig::new(&a.snap, "capture")?;
+        let (count, windows) = match &snap.source {
+            SnapSource::Url(_) => match (a.count, snap.every) {
+                (Some(n), Some(_)) => (n, Vec::new()),
+                _ => bail!("capture of a URL needs -n COUNT and --every DURATION"),
+            },
+            SnapSource::Fleet(q) => {
+                if a.count.is_some() || snap.every.is_some() {
+                    bail!(
+                        "capture of a fleet saves the windows from --from to --to, one per --step; -n and --every are for a URL"
+                    );
+                }
+                let (windows, notes) = fleet::windows((**q).clone(), &snap.limits)?;
+                snap.notes.extend(notes);
+                (windows.len() as u32, windows)
+            }
+        };
+        Ok(CaptureConfig {
+            snap,
+            count,
+            windows,
+            dir: a.output.clone(),
+            append: a.append,
+        })
+    }
+}
+
+/// `watch`, resolved.
+pub struct WatchConfig {
+    /// The source and how snapshots are read.
+    pub snap: SnapshotConfig,
+    /// Time between rounds.
+    pub every: std::time::Duration,
+    /// Stop after COUNT snapshots.
+    pub count: Option<u32>,
+    /// Stop after DURATION.
+    pub for_: Option<std::time::Duration>,
+    /// The soak-test gate.
+    pub fail_on_leaks: bool,
+    /// Keep the snapshots here too.
+    pub output: Option<PathBuf>,
+    /// Rows shown after each snapshot.
+    pub top: usize,
+    /// Which frames are machinery.
+    pub rules: SiteRules,
+    /// Colour the table.
+    pub color: bool,
+}
+
+impl WatchConfig {
+    /// Resolves `watch`'s flags.
+    pub fn new(a: &super::args::WatchArgs, color: ColorChoice) -> super::fail::Result<Self> {
+        let snap = SnapshotConfig::new(&a.snap, "watch")?;
+        let Some(every) = snap.every else {
+            bail!("watch needs --every DURATION");
+        };
+        if matches!(snap.source, SnapSource::Fleet(_))
+            && (a.snap.fleet.from.is_some()
+                || a.snap.fleet.to.is_some()
+                || a.snap.fleet.step.is_some())
+        {
+            bail!(
+                "watch reads the window of --every that ends at each round; --from, --to and --step are for diff, flamegraph and capture"
+            );
+        }
+        Ok(WatchConfig {
+            snap,
+            every,
+            count: a.count,
+            for_: a.for_,
+            fail_on_leaks: a.fail_on_leaks,
+            output: a.output.clone(),
+            top: a.top,
+            rules: rules(&a.sites)?,
+            color: use_color(color),
         })
     }
 }

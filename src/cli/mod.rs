@@ -52,8 +52,8 @@ fn run(cli: &Cli) -> fail::Result<Exit> {
         Command::Diff(a) => diff::run(&DiffConfig::new(a, cli.color)?),
         Command::Flamegraph(a) => flamegraph::run(&FlameConfig::new(a)?),
         Command::Show(a) => show::run(&ShowConfig::new(a, cli.color)?),
-        Command::Capture(a) => capture::run(a),
-        Command::Watch(a) => watch::run(a, config::use_color(cli.color)),
+        Command::Capture(a) => capture::run(&config::CaptureConfig::new(a)?),
+        Command::Watch(a) => watch::run(&config::WatchConfig::new(a, cli.color)?),
         Command::Generate(a) => generate::run(a),
     }
 }

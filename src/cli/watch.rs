@@ -4,54 +4,63 @@ use std::io::{IsTerminal, Write};
 use std::time::Instant;
 
 use heapdiff::render::{self, Report, Style};
-use heapdiff::{Class, DiffOptions, Work};
+use heapdiff::{Class, Work};
 
-use super::args::WatchArgs;
+use super::config::WatchConfig;
 use super::exit::Exit;
+use super::note;
 use super::snapshots::Snapshots;
 
-/// Runs `watch`.
-pub fn run(a: &WatchArgs, color: bool) -> super::fail::Result<Exit> {
-    let mut snaps = Snapshots::new(&a.snap, a.output.as_deref(), a.count)?;
+/// Runs `watch`. Each snapshot is catalogued once, as it comes, into one growing series.
+pub fn run(a: &WatchConfig) -> super::fail::Result<Exit> {
+    for n in &a.snap.notes {
+        note(n);
+    }
+    let mut snaps = Snapshots::new(&a.snap, a.output.as_deref(), a.count, false)?;
     let start = Instant::now();
     let terminal = std::io::stdout().is_terminal();
-    let mut loaded = Vec::new();
+    let color = a.color;
+    let mut builder = heapdiff::series::Builder::new(&a.snap.series);
+    let analysis = heapdiff::analyse::Options {
+        by: heapdiff::By::Site,
+        rules: a.rules.clone(),
+    };
     let mut work = Vec::new();
+    let mut taken_count = 0;
     let mut last_verdict = None;
     let mut prev_leaks: Vec<String> = Vec::new();
     for k in 1.. {
         if a.count.is_some_and(|n| k > n as usize) {
             break;
         }
-        let due = start + a.snap.every * (k as u32 - 1);
+        let due = start + a.every * (k as u32 - 1);
         if a.for_.is_some_and(|f| due.duration_since(start) > f) {
             break;
         }
         if let Some(wait) = due.checked_duration_since(Instant::now()) {
             std::thread::sleep(wait);
         }
-        let taken = snaps.take(k)?;
-        loaded.push(taken.loaded);
+        let Some(taken) = snaps.take(taken_count + 1)? else {
+            // A fleet window that holds no profile yet: nothing to add this round.
+            continue;
+        };
+        taken_count += 1;
+        builder.add(taken.loaded);
         work.push(taken.work);
-        if loaded.len() < 2 {
+        if builder.len() < 2 {
             continue;
         }
-        // The same analysis as files.
-        let opts = DiffOptions {
-            series: heapdiff::series::Options {
-                work: work
-                    .iter()
-                    .copied()
-                    .collect::<Option<Vec<f64>>>()
-                    .map(Work::PerProfile),
-                ..Default::default()
-            },
-            ..Default::default()
-        };
-        let diff = heapdiff::diff(loaded.clone(), &opts)?;
+        // The same analysis as files, on the series kept so far.
+        builder.set_work(
+            work.iter()
+                .copied()
+                .collect::<Option<Vec<f64>>>()
+                .map(Work::PerProfile),
+        );
+        let diff = heapdiff::analyse::diff(builder.series()?, &analysis);
         let report = Report {
             top: a.top,
-            work_unit: a.snap.work_metric.as_deref(),
+            work_unit: a.snap.metrics.as_ref().map(|m| m.1.as_str()),
             ..Report::new(&diff)
         };
         let mut out = Vec::new();
@@ -74,7 +83,7 @@ pub fn run(a: &WatchArgs, color: bool) -> super::fail::Result<Exit> {
             .map(|u| u.name.clone())
             .collect();
         let last_round = a.count.is_some_and(|n| k >= n as usize)
-            || a.for_.is_some_and(|f| (a.snap.every * k as u32) > f);
+            || a.for_.is_some_and(|f| (a.every * k as u32) > f);
         if a.fail_on_leaks
             && let Some(leak) = leaks.iter().find(|l| last_round || prev_leaks.contains(*l))
         {
@@ -85,6 +94,9 @@ pub fn run(a: &WatchArgs, color: bool) -> super::fail::Result<Exit> {
         }
         prev_leaks = leaks;
         last_verdict = Some(heapdiff::analyse::gates::verdict(&diff));
+    }
+    for w in snaps.warnings() {
+        note(&w);
     }
     // The run's verdict: a leak, none (and how large one would have been seen), or that the
     // run was too short to tell.

@@ -78,7 +78,7 @@ pub fn hash_bytes(bytes: &[u8], seed: u64) -> u64 {
 /// table is at most 70% full. It grows by half again or more when it fills, rebuilt from the
 /// entries' hashes (the caller's `rehash`), after the old slots are gone: 6 to 9 bytes an
 /// entry, at no moment more.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct HashIndex {
     slots: Vec<u32>,
     len: usize,

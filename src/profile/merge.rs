@@ -40,14 +40,23 @@ impl Profile {
         if k == n || n == 0 {
             return;
         }
-        let (k, n) = (i128::from(k), i128::from(n));
         for row in 0..self.values.len() {
             for col in 0..self.values.width() {
-                let v = i128::from(self.values.get(row, col)) * k;
-                let q = (2 * v + n * v.signum()) / (2 * n);
-                self.values
-                    .set(row, col, q.clamp(i64::MIN as i128, i64::MAX as i128) as i64);
+                let v = self.values.get(row, col);
+                self.values.set(row, col, scale(v, k, n));
             }
         }
     }
+}
+
+/// `v · k / n`, rounded to the nearest integer, halves away from zero: how a fleet window's
+/// summed values are read (the loader's and `capture`'s one rule).
+pub fn scale(v: i64, k: u64, n: u64) -> i64 {
+    if k == n || n == 0 {
+        return v;
+    }
+    let (k, n) = (i128::from(k), i128::from(n));
+    let v = i128::from(v) * k;
+    let q = (2 * v + n * v.signum()) / (2 * n);
+    q.clamp(i64::MIN as i128, i64::MAX as i128) as i64
 }

@@ -13,6 +13,7 @@ pub mod filter;
 pub mod hash;
 pub mod machinery;
 mod merge;
+pub use merge::scale;
 pub mod producer;
 pub mod proto;
 pub mod prune;

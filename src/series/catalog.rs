@@ -163,7 +163,7 @@ pub struct FrameOptions {
 }
 
 /// Frames, function nodes and stacks shared by all profiles of one run.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Catalog {
     /// What frame identity takes into account.
     pub options: FrameOptions,

@@ -144,6 +144,7 @@ impl Series {
 }
 
 /// One input after cataloguing, before the sample type is chosen.
+#[derive(Clone)]
 struct Pending {
     loaded_path: crate::source::Input,
     arg_index: usize,
@@ -236,6 +237,23 @@ pub struct Builder {
     overflow: Option<InputError>,
 }
 
+impl Clone for Builder {
+    fn clone(&self) -> Self {
+        Builder {
+            opts: self.opts.clone(),
+            catalog: self.catalog.clone(),
+            pending: self.pending.clone(),
+            // Only a catalogue that overflowed sets it, always with an Invalid message.
+            overflow: self.overflow.as_ref().map(|e| {
+                InputError::new(
+                    e.input.clone(),
+                    crate::error::InputErrorKind::Invalid(e.kind.to_string()),
+                )
+            }),
+        }
+    }
+}
+
 impl Builder {
     /// An empty builder.
     pub fn new(opts: &Options) -> Self {
@@ -298,6 +316,27 @@ impl Builder {
             warnings: inp.warnings,
             main,
         });
+    }
+
+    /// The series of the inputs added so far, the builder kept for more (`watch` adds one
+    /// snapshot a round and catalogues each once).
+    pub fn series(&self) -> Result<Series, Error> {
+        self.clone().finish()
+    }
+
+    /// Sets the work done at each snapshot (`watch` learns it a snapshot at a time).
+    pub fn set_work(&mut self, work: Option<Work>) {
+        self.opts.work = work;
+    }
+
+    /// How many inputs have been added.
+    pub fn len(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// Whether none has.
+    pub fn is_empty(&self) -> bool {
+        self.pending.is_empty()
     }
 
     /// Orders the inputs by their `time_nanos` when every one carries it (a stable sort keeps

@@ -54,6 +54,28 @@ pub fn recorded_work(dir: &Path) -> Option<HashMap<String, f64>> {
     (!out.is_empty()).then_some(out)
 }
 
+/// What the record of `dir` says: where its snapshots came from, the work metric (`None` when
+/// none was read), and its entries; `None` when the directory has no record.
+pub fn read_record(dir: &Path) -> Option<(String, Option<String>, Vec<Entry>)> {
+    let text = std::fs::read_to_string(dir.join(RECORD)).ok()?;
+    let first = text.lines().next()?;
+    let head = first.strip_prefix("# heapdiff capture of ")?;
+    let (source, metric) = head.rsplit_once("; work: ")?;
+    let metric = (metric != "none").then(|| metric.to_string());
+    let mut entries = Vec::new();
+    for line in text.lines().filter(|l| !l.starts_with('#')).skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if let [file, time, work] = cols[..] {
+            entries.push(Entry {
+                file: file.to_string(),
+                time_nanos: time.parse().unwrap_or(0),
+                work: work.parse().ok(),
+            });
+        }
+    }
+    Some((source.to_string(), metric, entries))
+}
+
 /// The value of a Prometheus text-format counter: `name` sums every series of the metric,
 /// `name{k="v",...}` only the series whose labels include those.
 pub fn counter(text: &str, selector: &str) -> Result<f64, String> {

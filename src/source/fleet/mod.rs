@@ -121,24 +121,75 @@ impl Window {
         }
     }
 
-    /// Fetches the window's merged profile and says how to read it.
-    pub(super) fn open(&self, limits: &Limits) -> Result<Opened, InputErrorKind> {
+    /// The backend's merged profile of the window (the sum of its profiles), as it sends it.
+    fn merged(&self, limits: &Limits) -> Result<Vec<u8>, InputErrorKind> {
         let q = &self.query;
-        let bytes = match q.backend {
-            Backend::Pyroscope => pyroscope::merge(q, self.start_ms, self.end_ms, limits)?,
-            Backend::Parca => parca::merge(q, self.start_ms, self.end_ms, limits)?,
-        };
-        // mean: sum / n; total: sum · k / n.
-        let k = match q.aggregate {
+        match q.backend {
+            Backend::Pyroscope => pyroscope::merge(q, self.start_ms, self.end_ms, limits),
+            Backend::Parca => parca::merge(q, self.start_ms, self.end_ms, limits),
+        }
+    }
+
+    /// `(k, n)`: the window's values are multiplied by `k` and divided by `n`. The mean is
+    /// sum / n; the total sum · k / n.
+    fn scale(&self) -> (u64, u64) {
+        let k = match self.query.aggregate {
             Aggregate::Mean => 1,
             Aggregate::Total => self.instances.unwrap_or(1),
         };
+        (k, self.profiles.max(1))
+    }
+
+    /// Fetches the window's merged profile and says how to read it.
+    pub(super) fn open(&self, limits: &Limits) -> Result<Opened, InputErrorKind> {
         Ok(Opened {
-            reader: Box::new(std::io::Cursor::new(bytes)),
-            scale: Some((k, self.profiles.max(1))),
+            reader: Box::new(std::io::Cursor::new(self.merged(limits)?)),
+            scale: Some(self.scale()),
             time_nanos: Some(self.end_ms.saturating_mul(1_000_000)),
             notes: Vec::new(),
         })
+    }
+
+    /// The window's heap as a gzipped profile.proto file: its values read as `--fleet` says,
+    /// stamped with the window's end, and a comment saying what it is. What `capture` saves,
+    /// so that `diff DIR` reads the same heaps `diff --pyroscope` does.
+    pub fn normalized(&self, limits: &Limits) -> Result<Vec<u8>, InputErrorKind> {
+        use prost::Message;
+        use std::io::{Read, Write};
+        let raw = self.merged(limits)?;
+        let plain = if raw.starts_with(&crate::decode::GZIP_MAGIC) {
+            let mut out = Vec::new();
+            flate2::read::MultiGzDecoder::new(&raw[..])
+                .take(limits.max_input.saturating_add(1))
+                .read_to_end(&mut out)
+                .map_err(InputErrorKind::Gzip)?;
+            if out.len() as u64 > limits.max_input {
+                return Err(InputErrorKind::TooLarge(limits.max_input));
+            }
+            out
+        } else {
+            raw
+        };
+        let mut p = crate::profile::proto::Profile::decode(&plain[..]).map_err(|e| {
+            InputErrorKind::NotAProfile(format!(
+                "the backend's merged profile is not profile.proto ({e})"
+            ))
+        })?;
+        let (k, n) = self.scale();
+        for s in &mut p.sample {
+            for v in &mut s.value {
+                *v = crate::profile::scale(*v, k, n);
+            }
+        }
+        p.time_nanos = self.end_ms.saturating_mul(1_000_000);
+        p.duration_nanos = (self.end_ms - self.start_ms).saturating_mul(1_000_000);
+        p.comment.push(p.string_table.len() as i64);
+        p.string_table
+            .push(format!("heapdiff: {self}").into_bytes());
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(&p.encode_to_vec())
+            .map_err(InputErrorKind::Io)?;
+        gz.finish().map_err(InputErrorKind::Io)
     }
 }
 
@@ -180,13 +231,7 @@ pub const MAX_WINDOWS: i64 = 2000;
 /// The windows of `query` that hold profiles, one input each, and what the user should know
 /// (windows without profiles, the instance label chosen).
 pub fn windows(query: Query, limits: &Limits) -> Result<(Vec<Input>, Vec<String>), InputError> {
-    let name = format!(
-        "{} {} {}{}",
-        query.backend.name(),
-        super::http::redact(&query.url),
-        query.profile_type,
-        query.selector
-    );
+    let name = query.name();
     let fail = |k: InputErrorKind| InputError::new(Input::File(name.clone().into()), k);
     let invalid = |s: String| fail(InputErrorKind::Invalid(s));
     if query.step_ms <= 0 {
@@ -271,6 +316,49 @@ pub fn windows(query: Query, limits: &Limits) -> Result<(Vec<Input>, Vec<String>
         )));
     }
     Ok((inputs, notes))
+}
+
+/// The one window `[start_ms, end_ms)` of `query`, when it holds profiles (`watch` reads the
+/// window that ends at each round).
+pub fn window_at(
+    query: &Arc<Query>,
+    start_ms: i64,
+    end_ms: i64,
+    limits: &Limits,
+) -> Result<Option<Input>, InputError> {
+    let bounds = [(start_ms, end_ms)];
+    let mut q = (**query).clone();
+    q.from_ms = start_ms;
+    q.to_ms = end_ms;
+    let (label, counts) = match q.backend {
+        Backend::Pyroscope => pyroscope::count(&q, &bounds, limits),
+        Backend::Parca => parca::count(&q, &bounds, limits),
+    }
+    .map_err(|k| InputError::new(Input::File(query.name().into()), k))?;
+    let c = counts[0];
+    Ok((c.profiles > 0).then(|| {
+        Input::Fleet(Arc::new(Window {
+            query: query.clone(),
+            start_ms,
+            end_ms,
+            profiles: c.profiles,
+            instances: label.as_ref().map(|_| c.instances),
+            label,
+        }))
+    }))
+}
+
+impl Query {
+    /// `pyroscope http://host:4040 TYPE{SELECTOR}`: the query, for messages.
+    pub fn name(&self) -> String {
+        format!(
+            "{} {} {}{}",
+            self.backend.name(),
+            super::http::redact(&self.url),
+            self.profile_type,
+            self.selector
+        )
+    }
 }
 
 /// Counts points (one per profile) into windows: `points` are (series, timestamp ms).
