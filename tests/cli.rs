@@ -1,6 +1,6 @@
 //! The command line: exit codes, errors, stdin, output files, formats and determinism.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::util::*;
 
@@ -607,6 +607,31 @@ fn inputs_mean_what_the_user_meant() {
             got.notes
         );
     }
+    // The same files named one by one (a shell's expansion of heap_*) pair the same way.
+    let mut named: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    named.sort();
+    assert_eq!(named.len(), 8);
+    let got = heapdiff::source::files::expand_noting(&named).unwrap();
+    let kept: Vec<String> = got.inputs.iter().map(|i| i.short_name()).collect();
+    assert_eq!(
+        kept,
+        [
+            "heap_001.pb.gz",
+            "heap_002.pb.gz",
+            "heap_003.pb.gz",
+            "heap_004.pb.gz"
+        ]
+    );
+    assert!(
+        got.notes
+            .iter()
+            .any(|n| n.contains("several formats") && n.contains("heap_001.txt.gz")),
+        "{:?}",
+        got.notes
+    );
     let o = run(&["diff", dir.join("heap_*").to_str().unwrap()], None);
     assert!(stdout(&o).contains(" leak "), "{}", stdout(&o));
 }
